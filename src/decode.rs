@@ -1,0 +1,393 @@
+//! Stage 1 — decode: raw bytes to UTF-8 text, naming the encoding that was used, and flagging
+//! text that was already mis-decoded before it reached us (U+FFFD, `????`, UTF-8 read as GBK).
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
+
+use crate::diag::Code;
+
+/// What `--encoding` asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EncodingChoice {
+    /// BOM, then UTF-8 validity, then a statistical guess.
+    #[default]
+    Auto,
+    /// A WHATWG label forced by the user (`gbk`, `big5`, `utf-16le`, …).
+    Forced(&'static Encoding),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "unknown encoding {0:?} (use auto or a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le)"
+)]
+pub struct UnknownEncoding(pub String);
+
+impl FromStr for EncodingChoice {
+    type Err = UnknownEncoding;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(EncodingChoice::Auto);
+        }
+        Encoding::for_label(s.trim().as_bytes())
+            .map(EncodingChoice::Forced)
+            .ok_or_else(|| UnknownEncoding(s.to_string()))
+    }
+}
+
+/// Why bytes could not become text worth parsing.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("empty input")]
+    Empty,
+    #[error(
+        "binary data, not text (byte {offset:#x} is a control character); pass --encoding if this is UTF-16 without a byte-order mark"
+    )]
+    Binary { offset: usize },
+}
+
+/// Decoded text plus what the decoder noticed, as (byte offset in `text`, code, message).
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    /// The encoding's WHATWG name: "UTF-8", "GB18030", "Big5", "UTF-16LE", …
+    pub encoding: &'static str,
+    pub findings: Vec<(usize, Code, String)>,
+}
+
+pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeError> {
+    let (encoding, body) = match choice {
+        EncodingChoice::Forced(enc) => (read_as(enc), strip_bom(bytes, enc)),
+        EncodingChoice::Auto => match Encoding::for_bom(bytes) {
+            Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
+            None => (sniff(bytes)?, bytes),
+        },
+    };
+
+    let (text, had_errors) = if encoding == UTF_8 {
+        match std::str::from_utf8(body) {
+            Ok(s) => (Cow::Borrowed(s), false),
+            Err(_) => (String::from_utf8_lossy(body), true),
+        }
+    } else {
+        encoding.decode_without_bom_handling(body)
+    };
+
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some(offset) = binary_offset(&text) {
+        return Err(DecodeError::Binary { offset });
+    }
+
+    let mut findings = Vec::new();
+    if had_errors {
+        let first = text.find('\u{FFFD}').unwrap_or(0);
+        let n = text.matches('\u{FFFD}').count();
+        findings.push((
+            first,
+            Code::MalformedBytes,
+            format!(
+                "{n} byte sequence(s) not valid in {} were replaced with U+FFFD",
+                encoding.name()
+            ),
+        ));
+    }
+    findings.extend(misdecoded(&text, had_errors));
+
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+        findings,
+    })
+}
+
+/// GBK is a subset of GB18030 and crawled "GBK" pages routinely hold GB18030-only characters.
+fn read_as(enc: &'static Encoding) -> &'static Encoding {
+    if enc == GBK { GB18030 } else { enc }
+}
+
+fn strip_bom<'b>(bytes: &'b [u8], enc: &'static Encoding) -> &'b [u8] {
+    match Encoding::for_bom(bytes) {
+        Some((bom_enc, len)) if bom_enc == enc => &bytes[len..],
+        _ => bytes,
+    }
+}
+
+/// Chooses an encoding for bytes without a byte-order mark.
+fn sniff(bytes: &[u8]) -> Result<&'static Encoding, DecodeError> {
+    if let Some(nul) = memchr::memchr(0, bytes) {
+        return utf16_without_bom(bytes).ok_or(DecodeError::Binary { offset: nul });
+    }
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+        return Ok(UTF_8);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    Ok(read_as(
+        detector.guess(None, chardetng::Utf8Detection::Deny),
+    ))
+}
+
+/// A UTF-8 file with a few damaged bytes is still UTF-8: guessing another encoding for it would
+/// turn every character into mojibake instead of losing a few.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+        }
+    }
+    good >= 8 && bad * 3 <= good
+}
+
+/// Exports from spreadsheet tools are sometimes UTF-16 without a BOM. Pipes, digits and line
+/// breaks are ASCII, so one byte of every such unit is zero, always on the same side.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == 0 {
+            if i % 2 == 0 { even += 1 } else { odd += 1 }
+        }
+    }
+    let enc = if odd > 4 * even.max(1) {
+        UTF_16LE
+    } else if even > 4 * odd.max(1) {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    (!had_errors && binary_offset(&text).is_none()).then_some(enc)
+}
+
+/// Offset of the first character that marks the text as binary: NUL, or C0 controls making up
+/// more than 1% of the characters (text files carry only tab, line breaks and the odd form feed).
+fn binary_offset(text: &str) -> Option<usize> {
+    let is_bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\x7f';
+    if let Some(nul) = text.find('\0') {
+        return Some(nul);
+    }
+    let (mut bad, mut first, mut total) = (0usize, None, 0usize);
+    for (i, c) in text.char_indices() {
+        total += 1;
+        if is_bad(c) {
+            bad += 1;
+            first.get_or_insert(i);
+        }
+    }
+    (bad > 0 && bad * 100 > total).then(|| first.unwrap_or(0))
+}
+
+/// Text that was damaged before propex saw it: replacement characters left by an earlier
+/// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.
+pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, String)> {
+    let mut out = Vec::new();
+    if !skip_replacement_char && let Some(i) = text.find('\u{FFFD}') {
+        out.push((
+            i,
+            Code::Misdecoded,
+            "U+FFFD replacement character in the text: it was mis-decoded before it was saved"
+                .into(),
+        ));
+    }
+    if let Some(i) = question_run(text) {
+        out.push((
+            i,
+            Code::Misdecoded,
+            "a run of question marks where characters were probably lost in a conversion".into(),
+        ));
+    }
+    if let Some((i, sample)) = gbk_mojibake(text) {
+        out.push((
+            i,
+            Code::Misdecoded,
+            format!("text looks like UTF-8 read as GBK (mojibake): {sample}"),
+        ));
+    }
+    out
+}
+
+fn question_run(text: &str) -> Option<usize> {
+    let mut run = 0;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '?' || c == '？' {
+            if run == 0 {
+                start = i;
+            }
+            run += 1;
+            if run >= 4 {
+                return Some(start);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    None
+}
+
+/// Characters that UTF-8 bytes turn into when read as GBK: a pair of bytes where each is a
+/// UTF-8 lead byte of a CJK character (E4–E9) or a continuation byte (80–BF). Ordinary Chinese
+/// prose seldom has four of them in a row; mojibake is made of little else.
+static MOJIBAKE_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let lead_or_cont = |b: u8| (0xE4..=0xE9).contains(&b) || (0x80..=0xBF).contains(&b);
+    let mut chars = Vec::new();
+    for lead in 0x81u8..=0xFE {
+        for trail in 0x80u8..=0xFE {
+            // Pairs inside GB2312's symbol and common-hanzi rows decode to everyday characters
+            // (，。、 and frequent hanzi); leaving them out keeps real prose from matching.
+            let gb2312 = (0xA1..=0xF7).contains(&lead) && (0xA1..=0xFE).contains(&trail);
+            if !lead_or_cont(lead) || !lead_or_cont(trail) || gb2312 {
+                continue;
+            }
+            let pair = [lead, trail];
+            let (s, errors) = GB18030.decode_without_bom_handling(&pair);
+            let mut it = s.chars();
+            if let (Some(c), None, false) = (it.next(), it.next(), errors) {
+                chars.push(c);
+            }
+        }
+    }
+    chars.sort_unstable();
+    chars.dedup();
+    chars
+});
+
+fn gbk_mojibake(text: &str) -> Option<(usize, String)> {
+    let table = &*MOJIBAKE_CHARS;
+    let mut run = 0usize;
+    let mut start = 0usize;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            // ASCII between mojibake characters (a lost byte became `?`) does not end a run.
+            continue;
+        }
+        if table.binary_search(&c).is_ok() {
+            if run == 0 {
+                start = i;
+            }
+            run += 1;
+            if run >= 4 {
+                let sample: String = text[start..].chars().take(12).collect();
+                return Some((start, sample));
+            }
+        } else {
+            run = 0;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str =
+        "标题: | 关于加强社区养老服务的建议 |\n答复内容: | 张三代表:您好!现答复如下。 |\n";
+
+    #[test]
+    fn utf8_with_bom_and_plain() {
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice(SAMPLE.as_bytes());
+        let d = decode(&b, EncodingChoice::Auto).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.text, SAMPLE);
+        let d = decode(SAMPLE.as_bytes(), EncodingChoice::Auto).unwrap();
+        assert_eq!(d.text, SAMPLE);
+        assert!(d.findings.is_empty());
+    }
+
+    #[test]
+    fn gbk_is_guessed_and_read_as_gb18030() {
+        let (bytes, _, _) = GBK.encode(SAMPLE);
+        let d = decode(&bytes, EncodingChoice::Auto).unwrap();
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(d.text, SAMPLE);
+    }
+
+    #[test]
+    fn big5_is_guessed() {
+        let trad =
+            "標題: | 關於加強社區長者照顧服務的建議 |\n答覆內容: | 陳委員:您好!謹答覆如下。 |\n";
+        let (bytes, _, _) = encoding_rs::BIG5.encode(trad);
+        let d = decode(&bytes, EncodingChoice::Auto).unwrap();
+        assert_eq!(d.encoding, "Big5");
+        assert_eq!(d.text, trad);
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let units: Vec<u16> = SAMPLE.encode_utf16().collect();
+        let le: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+        let d = decode(&le, EncodingChoice::Auto).unwrap();
+        assert_eq!((d.encoding, d.text.as_str()), ("UTF-16LE", SAMPLE));
+        let d = decode(&be, EncodingChoice::Auto).unwrap();
+        assert_eq!((d.encoding, d.text.as_str()), ("UTF-16BE", SAMPLE));
+        let mut with_bom = vec![0xFF, 0xFE];
+        with_bom.extend_from_slice(&le);
+        let d = decode(&with_bom, EncodingChoice::Auto).unwrap();
+        assert_eq!((d.encoding, d.text.as_str()), ("UTF-16LE", SAMPLE));
+    }
+
+    #[test]
+    fn forced_label() {
+        let (bytes, _, _) = GBK.encode(SAMPLE);
+        let choice: EncodingChoice = "gbk".parse().unwrap();
+        let d = decode(&bytes, choice).unwrap();
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(d.text, SAMPLE);
+        assert!("klingon".parse::<EncodingChoice>().is_err());
+    }
+
+    #[test]
+    fn malformed_utf8_is_replaced_and_reported() {
+        let mut b = SAMPLE.as_bytes().to_vec();
+        b.insert(20, 0xFF);
+        let d = decode(&b, EncodingChoice::Auto).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains('\u{FFFD}'));
+        assert_eq!(d.findings[0].1, Code::MalformedBytes);
+    }
+
+    #[test]
+    fn empty_and_binary() {
+        assert_eq!(
+            decode(b"", EncodingChoice::Auto).unwrap_err(),
+            DecodeError::Empty
+        );
+        assert_eq!(
+            decode(b" \r\n\t", EncodingChoice::Auto).unwrap_err(),
+            DecodeError::Empty
+        );
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
+        assert!(matches!(
+            decode(png, EncodingChoice::Auto),
+            Err(DecodeError::Binary { .. })
+        ));
+        let controls: Vec<u8> = (0u8..=255).cycle().skip(1).take(4000).collect();
+        assert!(matches!(
+            decode(&controls, EncodingChoice::Auto),
+            Err(DecodeError::Binary { .. })
+        ));
+    }
+
+    #[test]
+    fn mojibake_is_flagged_and_prose_is_not() {
+        let prose = "我局高度重视您提出的建议，认真研究并积极推动落实。下一步，我们将继续加强与相关部门的协调配合，完善政策体系，提升服务水平，切实解决群众关心的问题。";
+        assert!(misdecoded(prose, false).is_empty());
+        let (garbled, _) = GB18030.decode_without_bom_handling(prose.as_bytes());
+        let found = misdecoded(&garbled, true);
+        assert!(found.iter().any(|f| f.2.contains("mojibake")), "{garbled}");
+        assert!(!misdecoded("联系电话:????-1234", false).is_empty());
+        assert!(!misdecoded("答复\u{FFFD}内容", false).is_empty());
+    }
+}

@@ -1,0 +1,214 @@
+//! Diagnostics shared by every stage: stable rule codes, severities, and positions in the
+//! decoded text. Stages collect them; nothing here prints.
+
+use std::cell::OnceCell;
+use std::fmt;
+
+/// How much a diagnostic matters. `validate` can move a rule up or down with `--deny` / `--allow`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $name:literal, $sev:ident, $summary:literal; )*) => {
+        /// Every rule propex knows. The kebab-case names are a public contract: CI configurations
+        /// refer to them in `--allow` / `--deny`, so a name never changes once released.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// One line for the README's rule table and `--help`.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary, )* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $( $name => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    MissingProposer = "missing-proposer", Error, "the record names no proposer";
+    MissingNumber = "missing-number", Error, "the record has no proposal / suggestion number";
+    MissingTitle = "missing-title", Error, "the record has no title";
+    MissingLeadUnit = "missing-lead-unit", Error, "no lead unit (主办) is named";
+    MissingReply = "missing-reply", Error, "the record carries no reply";
+    MissingReplyDate = "missing-reply-date", Error, "the reply has no date";
+    BadDate = "bad-date", Error, "a date that does not parse or cannot exist (2022-02-30)";
+    AmbiguousDate = "ambiguous-date", Error, "digits without 年月日 (2023927) that could be several dates";
+    DateOutOfRange = "date-out-of-range", Warning, "a reply date in the future or before 1980";
+    BadNumber = "bad-number", Error, "a number that is not an identifier (第号, letters only)";
+    OutlineOrder = "outline-order", Warning, "outline numbers with a gap, a repeat, or out of order";
+    AddresseeMismatch = "addressee-mismatch", Warning, "the reply is addressed to someone other than the proposer";
+    LeadAlsoAssisting = "lead-also-assisting", Warning, "a lead unit is also listed as a co-unit";
+    EmptyUnit = "empty-unit", Warning, "an empty item in a unit list (甲局、、乙局)";
+    DuplicateNumber = "duplicate-number", Error, "the same kind + number (+ session) twice in one run";
+    Misdecoded = "misdecoded-text", Error, "U+FFFD, runs of ?, or UTF-8 read as GBK: text was mis-decoded";
+    MalformedBytes = "malformed-bytes", Warning, "byte sequences invalid in the input's encoding, replaced by U+FFFD";
+    UnlabeledCell = "unlabeled-cell", Warning, "a table cell with no label before it (kept in extra._unlabeled)";
+    UnknownLabel = "unknown-label", Note, "a labeled cell propex does not map (kept in extra)";
+    SchemaError = "schema-error", Error, "a converted YAML / JSON record does not match the schema";
+    ReadError = "read-error", Error, "a file that cannot be read, is empty, binary, or holds no record";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding, positioned by byte offset in the decoded text of its input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Byte offset into the decoded text (what `line`/`col` were computed from).
+    pub offset: usize,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Collects diagnostics for one input, turning byte offsets into line and column once.
+#[derive(Debug)]
+pub struct Collector<'t> {
+    index: LineIndex<'t>,
+    items: Vec<Diagnostic>,
+}
+
+impl<'t> Collector<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Collector {
+            index: LineIndex::new(text),
+            items: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, code: Code, offset: usize, message: impl Into<String>) {
+        let (line, col) = self.index.position(offset);
+        self.items.push(Diagnostic {
+            code,
+            severity: code.default_severity(),
+            offset,
+            line,
+            col,
+            message: message.into(),
+        });
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.index.position(offset).0
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// Line starts of a text, for turning byte offsets into 1-based line and column. Columns count
+/// characters, not bytes, so they match what an editor shows for Chinese text.
+/// Built on first use: most inputs never need a position past the first line.
+#[derive(Debug)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: OnceCell<Vec<usize>>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LineIndex {
+            text,
+            starts: OnceCell::new(),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
+    }
+
+    /// 1-based (line, column) of a byte offset; offsets past the end or inside a character are
+    /// clamped rather than trusted, since they come from heuristics over untrusted input.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        let col = self.text[start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &'t str {
+        let starts = self.starts();
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |&e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "标题: | 甲\r\n答复: | 乙丙 |";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(0), (1, 1));
+        let b = text.find("乙").unwrap();
+        assert_eq!(idx.position(b), (2, 7));
+        assert_eq!(idx.line_text(1), "标题: | 甲");
+        assert_eq!(idx.line_text(2), "答复: | 乙丙 |");
+        assert_eq!(idx.position(text.len() + 10), (2, 11));
+        // inside a multi-byte character: clamps back to its start
+        assert_eq!(idx.position(b + 1), (2, 7));
+    }
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        for n in &names {
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{n}");
+            assert_eq!(Code::from_name(n).map(|c| c.as_str()), Some(*n));
+        }
+        let before = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(before, names.len(), "duplicate rule code");
+    }
+}

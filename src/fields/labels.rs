@@ -1,0 +1,377 @@
+//! The label vocabulary of the `fields` stage (FORMAT.md §2): every wording seen for each field,
+//! in simplified characters; traditional labels are folded onto them before lookup.
+
+use crate::record::Kind;
+
+/// What a label stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Proposer,
+    Number,
+    Title,
+    Content,
+    /// 承办单位 / 办理单位: a group whose value, or whose sub-labels, name the units.
+    Units,
+    Lead,
+    Assisting,
+    ReplyDate,
+    Reply,
+    /// 办理结果: the reply when it is long, the handling category when it is a short code.
+    Outcome,
+    Category,
+    /// 文号: the letter's document number.
+    DocNumber,
+    /// 届次 / 会议: the meeting the record was filed at.
+    Session,
+    /// Page metadata (索引号, 发布机构, 信息名称 …): kept in `extra`; seeing it again after a reply
+    /// means the next record's page has begun.
+    Meta,
+    /// Known labels that have no field of their own (联系人, 签发人 …): kept in `extra`.
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub field: Field,
+    /// 提案号 says proposal, 建议号 says suggestion; 建议/提案号 says nothing.
+    pub kind: Option<Kind>,
+}
+
+const P: Option<Kind> = Some(Kind::Proposal);
+const S: Option<Kind> = Some(Kind::Suggestion);
+const N: Option<Kind> = None;
+
+static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
+    ("建议/提案提出者", Field::Proposer, N),
+    ("提案/建议提出者", Field::Proposer, N),
+    ("提出者", Field::Proposer, N),
+    ("提出人", Field::Proposer, N),
+    ("提案人", Field::Proposer, P),
+    ("提案者", Field::Proposer, P),
+    ("提案单位/人", Field::Proposer, P),
+    ("提案单位", Field::Proposer, P),
+    ("提案委员", Field::Proposer, P),
+    ("委员", Field::Proposer, P),
+    ("委员姓名", Field::Proposer, P),
+    ("建议人", Field::Proposer, S),
+    ("建议者", Field::Proposer, S),
+    ("代表", Field::Proposer, S),
+    ("代表姓名", Field::Proposer, S),
+    ("领衔代表", Field::Proposer, S),
+    ("提建议代表", Field::Proposer, S),
+    ("建议/提案号", Field::Number, N),
+    ("提案/建议号", Field::Number, N),
+    ("提案号", Field::Number, P),
+    ("建议号", Field::Number, S),
+    ("编号", Field::Number, N),
+    ("案号", Field::Number, N),
+    ("提案编号", Field::Number, P),
+    ("建议编号", Field::Number, S),
+    ("提案序号", Field::Number, P),
+    ("建议序号", Field::Number, S),
+    ("标题", Field::Title, N),
+    ("题目", Field::Title, N),
+    ("案由", Field::Title, N),
+    ("名称", Field::Title, N),
+    ("建议题目", Field::Title, S),
+    ("建议标题", Field::Title, S),
+    ("提案题目", Field::Title, P),
+    ("提案标题", Field::Title, P),
+    ("提案名称", Field::Title, P),
+    ("建议名称", Field::Title, S),
+    ("建议/提案内容", Field::Content, N),
+    ("提案/建议内容", Field::Content, N),
+    ("提案内容", Field::Content, P),
+    ("建议内容", Field::Content, S),
+    ("内容", Field::Content, N),
+    ("承办单位", Field::Units, N),
+    ("办理单位", Field::Units, N),
+    ("主办", Field::Lead, N),
+    ("主办单位", Field::Lead, N),
+    ("主办部门", Field::Lead, N),
+    ("牵头单位", Field::Lead, N),
+    ("牵头部门", Field::Lead, N),
+    ("协办", Field::Assisting, N),
+    ("协办单位", Field::Assisting, N),
+    ("协办部门", Field::Assisting, N),
+    ("会办", Field::Assisting, N),
+    ("会办单位", Field::Assisting, N),
+    ("分办", Field::Assisting, N),
+    ("分办单位", Field::Assisting, N),
+    ("配合单位", Field::Assisting, N),
+    ("答复日期", Field::ReplyDate, N),
+    ("答复时间", Field::ReplyDate, N),
+    ("办复日期", Field::ReplyDate, N),
+    ("办理日期", Field::ReplyDate, N),
+    ("回复日期", Field::ReplyDate, N),
+    ("复文日期", Field::ReplyDate, N),
+    ("答复内容", Field::Reply, N),
+    ("答复意见", Field::Reply, N),
+    ("答复", Field::Reply, N),
+    ("答复正文", Field::Reply, N),
+    ("办理情况", Field::Reply, N),
+    ("复文正文", Field::Reply, N),
+    ("回复内容", Field::Reply, N),
+    ("办理结果", Field::Outcome, N),
+    ("办理类别", Field::Category, N),
+    ("办复类别", Field::Category, N),
+    ("答复类别", Field::Category, N),
+    ("类别", Field::Category, N),
+    ("文号", Field::DocNumber, N),
+    ("发文字号", Field::DocNumber, N),
+    ("届次", Field::Session, N),
+    ("会议", Field::Session, N),
+    ("索引号", Field::Meta, N),
+    ("主题分类", Field::Meta, N),
+    ("组配分类", Field::Meta, N),
+    ("体裁分类", Field::Meta, N),
+    ("发布机构", Field::Meta, N),
+    ("生成日期", Field::Meta, N),
+    ("成文日期", Field::Meta, N),
+    ("发文日期", Field::Meta, N),
+    ("发布日期", Field::Meta, N),
+    ("生效日期", Field::Meta, N),
+    ("废止日期", Field::Meta, N),
+    ("效力状态", Field::Meta, N),
+    ("关键词", Field::Meta, N),
+    ("信息名称", Field::Meta, N),
+    ("联系人", Field::Other, N),
+    ("联系电话", Field::Other, N),
+    ("联系方式", Field::Other, N),
+    ("签发人", Field::Other, N),
+    ("审签", Field::Other, N),
+    ("承办人", Field::Other, N),
+    ("承办人及联系电话", Field::Other, N),
+    ("公开方式", Field::Other, N),
+    ("公开属性", Field::Other, N),
+    ("邮政编码", Field::Other, N),
+    ("抄送", Field::Other, N),
+    ("领导签字", Field::Other, N),
+    ("协办意见", Field::Other, N),
+    ("会办意见", Field::Other, N),
+];
+
+/// The label's canonical spelling: no whitespace, no trailing colon, `／` as `/`, traditional
+/// characters folded to simplified. Also says whether any traditional character was folded.
+pub fn normalize(label: &str) -> (String, bool) {
+    let mut traditional = false;
+    let mut out = String::with_capacity(label.len());
+    for c in label.trim_end_matches([':', '：', ' ', '\u{3000}']).chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let s = match c {
+            '／' => '/',
+            _ => match simplified(c) {
+                Some(s) => {
+                    traditional = true;
+                    s
+                }
+                None => c,
+            },
+        };
+        out.push(s);
+    }
+    (out, traditional)
+}
+
+/// The traditional forms that occur in labels, and nothing more: this is not a converter.
+fn simplified(c: char) -> Option<char> {
+    const PAIRS: &[(char, char)] = &[
+        ('議', '议'),
+        ('號', '号'),
+        ('標', '标'),
+        ('題', '题'),
+        ('辦', '办'),
+        ('單', '单'),
+        ('協', '协'),
+        ('覆', '复'),
+        ('複', '复'),
+        ('內', '内'),
+        ('類', '类'),
+        ('編', '编'),
+        ('稱', '称'),
+        ('見', '见'),
+        ('時', '时'),
+        ('間', '间'),
+        ('結', '结'),
+        ('聯', '联'),
+        ('繫', '系'),
+        ('電', '电'),
+        ('話', '话'),
+        ('會', '会'),
+        ('況', '况'),
+        ('簽', '签'),
+        ('發', '发'),
+        ('佈', '布'),
+        ('屆', '届'),
+        ('員', '员'),
+        ('領', '领'),
+        ('銜', '衔'),
+        ('關', '关'),
+        ('鍵', '键'),
+        ('詞', '词'),
+        ('機', '机'),
+        ('構', '构'),
+        ('態', '态'),
+        ('廢', '废'),
+        ('狀', '状'),
+        ('體', '体'),
+        ('裁', '裁'),
+        ('門', '门'),
+        ('開', '开'),
+        ('屬', '属'),
+        ('郵', '邮'),
+        ('碼', '码'),
+        ('頭', '头'),
+        ('資', '资'),
+        ('訊', '讯'),
+        ('應', '应'),
+        ('覈', '核'),
+        ('審', '审'),
+        ('別', '别'),
+        ('種', '种'),
+        ('託', '托'),
+    ];
+    PAIRS.iter().find(|&&(t, _)| t == c).map(|&(_, s)| s)
+}
+
+/// Looks up a normalized label.
+pub fn lookup(normalized: &str) -> Option<Label> {
+    // Page-information labels of Taiwan sites: 資訊名稱 is 信息名称.
+    let key = if normalized == "资讯名称" {
+        "信息名称"
+    } else {
+        normalized
+    };
+    VOCABULARY
+        .iter()
+        .find(|(l, _, _)| *l == key)
+        .map(|&(_, field, kind)| Label { field, kind })
+}
+
+/// Labels that also open lines inside a reply letter (`联系人: 张三`, `抄送:`), where the space
+/// after their colon is not a paragraph break.
+pub fn is_letter_label(s: &str) -> bool {
+    let (norm, _) = normalize(s);
+    matches!(
+        lookup(&norm),
+        Some(Label {
+            field: Field::Other | Field::Category | Field::Outcome | Field::DocNumber,
+            ..
+        })
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_colons_and_traditional_fold() {
+        assert_eq!(normalize("案 由"), ("案由".into(), false));
+        assert_eq!(normalize("联 系 人："), ("联系人".into(), false));
+        assert_eq!(
+            normalize("建議/提案提出者:"),
+            ("建议/提案提出者".into(), true)
+        );
+        assert_eq!(normalize("答覆內容："), ("答复内容".into(), true));
+        assert_eq!(normalize("提案號"), ("提案号".into(), true));
+        assert_eq!(lookup("案由").map(|l| l.field), Some(Field::Title));
+        assert_eq!(
+            lookup(&normalize("承辦單位").0).map(|l| l.field),
+            Some(Field::Units)
+        );
+        assert_eq!(
+            lookup(&normalize("辦理類別").0).map(|l| l.field),
+            Some(Field::Category)
+        );
+        assert_eq!(lookup("提案号").and_then(|l| l.kind), Some(Kind::Proposal));
+        assert_eq!(lookup("不存在"), None);
+    }
+
+    #[test]
+    fn every_wording_in_format_md_is_known() {
+        for l in [
+            "建议/提案提出者",
+            "提出者",
+            "提案人",
+            "提案者",
+            "建议人",
+            "提出人",
+            "代表",
+            "代表姓名",
+            "领衔代表",
+            "提建议代表",
+            "委员",
+            "提案单位/人",
+            "建议/提案号",
+            "提案号",
+            "建议号",
+            "编号",
+            "案号",
+            "提案编号",
+            "建议编号",
+            "标题",
+            "题目",
+            "案由",
+            "建议题目",
+            "提案标题",
+            "名称",
+            "信息名称",
+            "建议/提案内容",
+            "提案内容",
+            "建议内容",
+            "内容",
+            "承办单位",
+            "办理单位",
+            "主办",
+            "主办单位",
+            "牵头单位",
+            "协办",
+            "协办单位",
+            "会办",
+            "会办单位",
+            "分办",
+            "配合单位",
+            "答复日期",
+            "答复时间",
+            "办复日期",
+            "办理日期",
+            "答复内容",
+            "答复意见",
+            "答复",
+            "办理情况",
+            "办理结果",
+            "复文正文",
+            "回复内容",
+            "办理类别",
+            "办复类别",
+            "答复类别",
+            "类别",
+            "联系人",
+            "联系电话",
+            "签发人",
+            "承办人",
+            "公开方式",
+            "公开属性",
+            "届次",
+            "会议",
+            "索引号",
+            "主题分类",
+            "组配分类",
+            "体裁分类",
+            "发布机构",
+            "生成日期",
+            "成文日期",
+            "发文日期",
+            "生效日期",
+            "废止日期",
+            "效力状态",
+            "文号",
+            "关键词",
+        ] {
+            assert!(lookup(l).is_some(), "{l}");
+        }
+    }
+}

@@ -1,0 +1,668 @@
+//! Stage 3 — fields: labeled cells to typed fields. Walks the cells of a pipe table, pairs each
+//! label with its value (same row, next row, or inline after a colon), splits concatenated
+//! records, and converts values: numbers to identifiers, unit lists to names, dates to ISO.
+//! Whatever it cannot place goes to `extra`, never away.
+
+pub mod labels;
+
+use std::sync::LazyLock;
+
+use indexmap::IndexMap;
+use regex::Regex;
+
+use crate::cells::Cell;
+use crate::date::{self, DateError, Era};
+use crate::diag::{Code, Collector};
+use crate::record::{Kind, Units};
+use crate::text::{self, Para};
+use labels::{Field, Label};
+
+/// The key under which cells without a label are kept in `extra`.
+pub const UNLABELED: &str = "_unlabeled";
+
+/// A value as it stands in the input: trimmed cell text and its byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Value<'t> {
+    pub text: &'t str,
+    pub start: usize,
+}
+
+impl<'t> From<Cell<'t>> for Value<'t> {
+    fn from(c: Cell<'t>) -> Self {
+        Value {
+            text: c.text,
+            start: c.start,
+        }
+    }
+}
+
+impl<'t> Value<'t> {
+    pub fn paragraphs(&self) -> Vec<Para<'t>> {
+        text::paragraphs(self.text, self.start)
+    }
+}
+
+/// One record's labeled values, before typing.
+#[derive(Clone, Debug, Default)]
+pub struct RawRecord<'t> {
+    /// Byte offset where the record starts.
+    pub start: usize,
+    /// Some label was written in traditional characters (so years below 1000 are ROC years).
+    pub traditional: bool,
+    /// What the labels said about the kind (提案号 → proposal, 建议人 → suggestion …).
+    pub kind_hints: Vec<Kind>,
+    pub proposer: Option<Value<'t>>,
+    pub number: Option<Value<'t>>,
+    pub title: Option<Value<'t>>,
+    pub content: Vec<Value<'t>>,
+    /// Values of 承办单位 itself (roles may be written inside: `主办:甲局;协办:乙局`).
+    pub units: Vec<Value<'t>>,
+    pub lead: Vec<Value<'t>>,
+    pub assisting: Vec<Value<'t>>,
+    /// The reply date and its label as written (for `extra` when it does not parse).
+    pub reply_date: Option<(String, Value<'t>)>,
+    pub reply: Vec<Value<'t>>,
+    pub category: Option<Value<'t>>,
+    pub doc_number: Option<Value<'t>>,
+    pub session: Option<Value<'t>>,
+    /// Labeled cells with no field, label as written (no colon, no spaces), in input order.
+    pub extra: Vec<(String, Value<'t>)>,
+}
+
+impl RawRecord<'_> {
+    /// Holds something of a proposal or reply, not just page metadata.
+    pub fn is_substantial(&self) -> bool {
+        self.proposer.is_some()
+            || self.number.is_some()
+            || self.title.is_some()
+            || !self.content.is_empty()
+            || !self.reply.is_empty()
+            || !self.units.is_empty()
+            || !self.lead.is_empty()
+            || self.reply_date.is_some()
+    }
+
+    fn has_text(&self) -> bool {
+        !self.reply.is_empty() || !self.content.is_empty()
+    }
+}
+
+/// Labels waiting for their value.
+#[derive(Clone, Debug)]
+struct Pending {
+    /// None for a label propex does not know.
+    label: Option<Label>,
+    /// As written, without colon or spaces: the key in `extra`.
+    written: String,
+    traditional: bool,
+}
+
+impl Pending {
+    /// Long text takes any next cell as its value, even one that ends in a colon (a salutation).
+    fn takes_long_text(&self) -> bool {
+        matches!(
+            self.label.map(|l| l.field),
+            Some(Field::Content | Field::Reply | Field::Outcome)
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Class<'t> {
+    /// A label cell, known or not, with nothing after the colon.
+    Label(Pending),
+    /// `主办:科技局` — a label and its value in one cell.
+    Inline(Pending, Cell<'t>),
+    Text,
+}
+
+/// Where the last value went, so that a stray cell right after it can join it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Content,
+    Reply,
+    Lead,
+    Assisting,
+    Units,
+    Other,
+}
+
+/// Walks the cells of one input and returns its records.
+pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector<'_>) -> Vec<RawRecord<'t>> {
+    let mut w = Walker {
+        done: Vec::new(),
+        cur: RawRecord::default(),
+        pending: None,
+        last: None,
+        diags,
+    };
+    if let Some(first) = cells.first() {
+        w.cur.start = first.start;
+    }
+    for &c in cells {
+        w.cell(c);
+    }
+    w.finish()
+}
+
+struct Walker<'t, 'd, 'x> {
+    done: Vec<RawRecord<'t>>,
+    cur: RawRecord<'t>,
+    pending: Option<Pending>,
+    last: Option<Slot>,
+    diags: &'d mut Collector<'x>,
+}
+
+impl<'t> Walker<'t, '_, '_> {
+    fn cell(&mut self, c: Cell<'t>) {
+        if let Some(p) = self.pending.take() {
+            match classify(c) {
+                Class::Label(next) if next.label.is_some() || !p.takes_long_text() => {
+                    self.empty(p);
+                    self.open(next, c.start);
+                }
+                Class::Inline(next, value) if !p.takes_long_text() => {
+                    self.empty(p);
+                    self.open(next, c.start);
+                    self.cell(value);
+                }
+                _ => self.value_with_trailing_label(p, c),
+            }
+            return;
+        }
+        match classify(c) {
+            Class::Label(p) => self.open(p, c.start),
+            Class::Inline(p, value) => {
+                self.open(p, c.start);
+                self.cell(value);
+            }
+            Class::Text if c.text.contains('\n') => {
+                // Rows that lost their pipes: read them line by line.
+                for line in c.lines() {
+                    self.cell(line);
+                }
+            }
+            Class::Text => self.stray(c),
+        }
+    }
+
+    /// A multi-line value whose last line is a known label (`甲\n内容:`) lost the pipe between a
+    /// value and the next row: split them.
+    fn value_with_trailing_label(&mut self, p: Pending, c: Cell<'t>) {
+        if let Some(nl) = c.text.rfind('\n') {
+            let tail = c.slice(nl + 1..c.text.len(), true);
+            if let Class::Label(next @ Pending { label: Some(_), .. }) = classify(tail) {
+                let head = c.slice(0..nl, c.row_start);
+                self.assign(p, head);
+                self.open(next, tail.start);
+                return;
+            }
+        }
+        self.assign(p, c);
+    }
+
+    fn open(&mut self, p: Pending, at: usize) {
+        if let Some(label) = p.label {
+            if self.starts_new_record(label.field) {
+                let next = RawRecord {
+                    start: at,
+                    ..RawRecord::default()
+                };
+                let prev = std::mem::replace(&mut self.cur, next);
+                self.push_record(prev);
+            }
+            self.cur.kind_hints.extend(label.kind);
+        }
+        self.cur.traditional |= p.traditional;
+        self.pending = Some(p);
+    }
+
+    /// Concatenated files begin each record again: a second proposer row, page metadata after a
+    /// reply, or a second number / title once the first record has its text.
+    fn starts_new_record(&self, field: Field) -> bool {
+        let cur = &self.cur;
+        match field {
+            Field::Proposer => cur.proposer.is_some(),
+            Field::Meta => cur.has_text(),
+            Field::Number => cur.number.is_some() && cur.has_text(),
+            Field::Title => cur.title.is_some() && cur.has_text(),
+            _ => false,
+        }
+    }
+
+    fn push_record(&mut self, rec: RawRecord<'t>) {
+        if rec.is_substantial() {
+            self.done.push(rec);
+        } else {
+            // Page metadata with no record after it belongs to the record before it.
+            self.cur.extra.splice(0..0, rec.extra);
+            self.cur.start = self.cur.start.min(rec.start);
+            self.cur.traditional |= rec.traditional;
+        }
+    }
+
+    /// A label whose value cell was empty. Known fields stay null; other labels are kept with an
+    /// empty value so that nothing in the input disappears.
+    fn empty(&mut self, p: Pending) {
+        let keep = match p.label.map(|l| l.field) {
+            None | Some(Field::Meta | Field::Other | Field::Session | Field::DocNumber) => true,
+            Some(_) => false,
+        };
+        if keep {
+            self.cur
+                .extra
+                .push((p.written, Value { text: "", start: 0 }));
+        }
+    }
+
+    fn assign(&mut self, p: Pending, c: Cell<'t>) {
+        let v = Value::from(c);
+        let cur = &mut self.cur;
+        let field = p.label.map(|l| l.field);
+        self.last = Some(Slot::Other);
+        match field {
+            Some(Field::Proposer) => set_once(&mut cur.proposer, v, p, &mut cur.extra),
+            Some(Field::Number) => set_once(&mut cur.number, v, p, &mut cur.extra),
+            Some(Field::Title) => set_once(&mut cur.title, v, p, &mut cur.extra),
+            Some(Field::Category) => set_once(&mut cur.category, v, p, &mut cur.extra),
+            Some(Field::DocNumber | Field::Session) => {
+                // Kept in `extra` under its own label as well as in its slot, which later
+                // stages read for kind inference.
+                let slot = if field == Some(Field::DocNumber) {
+                    &mut cur.doc_number
+                } else {
+                    &mut cur.session
+                };
+                slot.get_or_insert(v);
+                cur.extra.push((p.written, v));
+            }
+            Some(Field::Content) => {
+                cur.content.push(v);
+                self.last = Some(Slot::Content);
+            }
+            Some(Field::Reply) if cur.reply.is_empty() => {
+                cur.reply.push(v);
+                self.last = Some(Slot::Reply);
+            }
+            Some(Field::Outcome) if is_category_code(v.text) && cur.category.is_none() => {
+                cur.category = Some(v);
+            }
+            Some(Field::Outcome) if cur.reply.is_empty() && !is_category_code(v.text) => {
+                cur.reply.push(v);
+                self.last = Some(Slot::Reply);
+            }
+            Some(Field::Units) => {
+                cur.units.push(v);
+                self.last = Some(Slot::Units);
+            }
+            Some(Field::Lead) => {
+                cur.lead.push(v);
+                self.last = Some(Slot::Lead);
+            }
+            Some(Field::Assisting) => {
+                cur.assisting.push(v);
+                self.last = Some(Slot::Assisting);
+            }
+            Some(Field::ReplyDate) if cur.reply_date.is_none() => {
+                cur.reply_date = Some((p.written, v));
+            }
+            _ => cur.extra.push((p.written, v)),
+        }
+    }
+
+    /// A cell with no label before it: it continues a list or a long text when it follows one,
+    /// and is otherwise kept under `_unlabeled` with a warning.
+    fn stray(&mut self, c: Cell<'t>) {
+        let v = Value::from(c);
+        match self.last {
+            Some(Slot::Content) => self.cur.content.push(v),
+            Some(Slot::Reply) => self.cur.reply.push(v),
+            Some(Slot::Lead) => self.cur.lead.push(v),
+            Some(Slot::Assisting) => self.cur.assisting.push(v),
+            Some(Slot::Units) => self.cur.units.push(v),
+            Some(Slot::Other) | None => {
+                let sample: String = c.text.chars().take(20).collect();
+                self.diags.push(
+                    Code::UnlabeledCell,
+                    c.start,
+                    format!("cell without a label, kept in extra.{UNLABELED}: {sample}"),
+                );
+                self.cur.extra.push((UNLABELED.to_string(), v));
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<RawRecord<'t>> {
+        if let Some(p) = self.pending.take() {
+            self.empty(p);
+        }
+        let last = std::mem::take(&mut self.cur);
+        if last.is_substantial() {
+            self.done.push(last);
+        } else if let Some(prev) = self.done.last_mut() {
+            // Footer rows after the last record stay with it.
+            prev.extra.extend(last.extra);
+        } else if !last.extra.is_empty() {
+            // Only page metadata: not a record, but the caller decides what that means.
+            self.done.push(last);
+        }
+        self.done
+    }
+}
+
+fn set_once<'t>(
+    slot: &mut Option<Value<'t>>,
+    v: Value<'t>,
+    p: Pending,
+    extra: &mut Vec<(String, Value<'t>)>,
+) {
+    if slot.is_none() {
+        *slot = Some(v);
+    } else {
+        // A second value for a single-valued field is kept under its own label.
+        extra.push((p.written, v));
+    }
+}
+
+/// `A类`, `B`, `A1`, `甲类`: a handling category rather than a reply text.
+pub fn is_category_code(s: &str) -> bool {
+    static CODE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[A-Da-dＡ-Ｄ][0-9１-９]?|[甲乙丙丁])\s*[类類]?$").unwrap()
+    });
+    CODE.is_match(s.trim())
+}
+
+fn classify(c: Cell<'_>) -> Class<'_> {
+    let t = c.text;
+    if t.contains('\n') {
+        return Class::Text;
+    }
+    if let Some(label) = t.strip_suffix([':', '：']) {
+        let label = label.trim_end_matches([':', '：']);
+        let (norm, trad) = labels::normalize(label);
+        if let Some(known) = labels::lookup(&norm) {
+            return Class::Label(pending(Some(known), label, trad));
+        }
+        if looks_like_label(&norm) {
+            return Class::Label(pending(None, label, trad));
+        }
+        return Class::Text;
+    }
+    let (norm, trad) = labels::normalize(t);
+    if let Some(known) = labels::lookup(&norm) {
+        return Class::Label(pending(Some(known), t, trad));
+    }
+    // `主办:科技局` or `联系人：张三` in one cell.
+    if let Some(colon) = t.find([':', '：']) {
+        let head = &t[..colon];
+        let after = colon + t[colon..].chars().next().map_or(1, char::len_utf8);
+        let (norm, trad) = labels::normalize(head);
+        let known = labels::lookup(&norm);
+        if known.is_some() || looks_like_label(&norm) {
+            let value = c.slice(after..t.len(), false);
+            if !value.text.is_empty() {
+                return Class::Inline(pending(known, head, trad), value);
+            }
+        }
+    }
+    Class::Text
+}
+
+fn pending(label: Option<Label>, written: &str, traditional: bool) -> Pending {
+    Pending {
+        label,
+        traditional,
+        written: written
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .trim_end_matches([':', '：'])
+            .to_string(),
+    }
+}
+
+/// An unknown label: short, no sentence punctuation, not a salutation or a quantity.
+fn looks_like_label(norm: &str) -> bool {
+    let n = norm.chars().count();
+    (1..=12).contains(&n)
+        && !norm.contains([
+            '。', '，', ',', '；', ';', '！', '!', '？', '?', '、', '“', '”', '《', '》',
+        ])
+        && !norm.starts_with("尊敬")
+        && !norm.ends_with("您好")
+        && !norm
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+/// The typed fields of one record (the reply's structure is the `reply` stage's job).
+#[derive(Debug)]
+pub struct Typed<'t> {
+    pub proposer: Option<String>,
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub units: Units,
+    pub category: Option<String>,
+    pub reply_date: Option<String>,
+    pub reply: Vec<Para<'t>>,
+    pub doc_number: Option<String>,
+    pub session: Option<String>,
+    pub extra: IndexMap<String, String>,
+}
+
+/// Converts one record's raw values to typed fields, reporting values that do not convert.
+pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
+    let mut extra: IndexMap<String, String> = IndexMap::new();
+    let keep = |extra: &mut IndexMap<String, String>, key: &str, value: &str| {
+        let value = text::text_field(value).unwrap_or_default();
+        match extra.get_mut(key) {
+            Some(existing) if !value.is_empty() => {
+                if !existing.is_empty() {
+                    existing.push('\n');
+                }
+                existing.push_str(&value);
+            }
+            Some(_) => {}
+            None => {
+                extra.insert(key.to_string(), value);
+            }
+        }
+    };
+    for (k, v) in &raw.extra {
+        keep(&mut extra, k, v.text);
+    }
+
+    let era = if raw.traditional {
+        Era::Roc
+    } else {
+        Era::Gregorian
+    };
+    let reply_date =
+        raw.reply_date
+            .as_ref()
+            .and_then(|(label, v)| match date::parse(v.text, era) {
+                Ok(d) => Some(d.to_string()),
+                Err(e) => {
+                    let code = match e {
+                        DateError::Ambiguous(_) => Code::AmbiguousDate,
+                        _ => Code::BadDate,
+                    };
+                    diags.push(code, v.start, format!("{e}; kept in extra.{label}"));
+                    keep(&mut extra, label, v.text);
+                    None
+                }
+            });
+
+    let mut units = Units::default();
+    for v in &raw.units {
+        split_roles(v.text, &mut units);
+    }
+    for v in &raw.lead {
+        units.lead.extend(split_units(v.text));
+    }
+    for v in &raw.assisting {
+        units.assisting.extend(split_units(v.text));
+    }
+
+    let long_text = |vals: &[Value<'t>]| -> Vec<Para<'t>> {
+        vals.iter().flat_map(|v| v.paragraphs()).collect()
+    };
+    let content = long_text(&raw.content);
+
+    Typed {
+        proposer: raw.proposer.and_then(|v| text::text_field(v.text)),
+        number: raw
+            .number
+            .map(|v| identifier(v.text))
+            .filter(|n| !n.is_empty()),
+        title: raw.title.and_then(|v| text::text_field(v.text)),
+        content: (!content.is_empty()).then(|| text::joined(&content)),
+        units,
+        category: raw.category.map(|v| v.text.trim().to_string()),
+        reply_date,
+        reply: long_text(&raw.reply),
+        doc_number: raw.doc_number.map(|v| v.text.trim().to_string()),
+        session: raw.session.map(|v| v.text.trim().to_string()),
+        extra,
+    }
+}
+
+/// A number as an identifier: 第 / 号 / 號 and whitespace removed, full-width digits made ASCII,
+/// leading zeros kept (`第0143号` → `0143`).
+pub fn identifier(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '第' | '号' | '號'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Unit names from a list: split on 、，,；; and line breaks, empty items dropped.
+pub fn split_units(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(['、', '，', ',', '；', ';', '\n'])
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+}
+
+/// Whether a unit list has an empty item (`甲局、、乙局`), which `split_units` drops.
+pub fn has_empty_unit(s: &str) -> bool {
+    let s = s.trim().trim_end_matches(['、', '，', ',', '；', ';']);
+    s.split(['、', '，', ',', '；', ';'])
+        .any(|u| u.trim().is_empty())
+}
+
+/// The value of 承办单位: roles may be written inside (`主办:甲局；协办:乙局、丙局`, or
+/// `甲局（主办）、乙局（协办）`); without roles every unit named is a lead unit.
+fn split_roles(s: &str, units: &mut Units) {
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(主[办辦](?:单位|單位|部门)?|牵头(?:单位|部门)?|[协協][办辦](?:单位|單位|部门)?|[会會][办辦](?:单位|單位)?|分[办辦](?:单位|單位)?|配合单位)\s*[:：]").unwrap()
+    });
+    static TAGGED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(.+?)\s*[（(]\s*(主办|牵头|协办|会办|分办|配合)\s*[)）]$").unwrap()
+    });
+    let lead_role = |r: &str| r.starts_with('主') || r.starts_with('牵');
+
+    let roles: Vec<_> = ROLE.captures_iter(s).collect();
+    if roles.is_empty() {
+        for u in split_units(s) {
+            match TAGGED.captures(&u) {
+                Some(c) if lead_role(&c[2]) => units.lead.push(c[1].to_string()),
+                Some(c) => units.assisting.push(c[1].to_string()),
+                None => units.lead.push(u),
+            }
+        }
+        return;
+    }
+    let first = roles[0].get(0).map_or(0, |m| m.start());
+    units.lead.extend(split_units(&s[..first]));
+    for (i, cap) in roles.iter().enumerate() {
+        let whole = cap.get(0).expect("group 0 always matches");
+        let end = roles
+            .get(i + 1)
+            .and_then(|n| n.get(0))
+            .map_or(s.len(), |m| m.start());
+        let names = split_units(&s[whole.end()..end]);
+        if lead_role(&cap[1]) {
+            units.lead.extend(names);
+        } else {
+            units.assisting.extend(names);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cells;
+
+    fn raw(text: &str) -> Vec<RawRecord<'_>> {
+        let mut d = Collector::new(text);
+        records(&cells::split(text), &mut d)
+    }
+
+    #[test]
+    fn pairs_labels_with_values_in_every_layout() {
+        let t = "提案者: | 李四 | 提案號: | 第0143号 |\n案 由 |\n关于甲的提案 |\n承办单位: | 主办: | 科技局 | 协办: | 甲局、乙局 |\n答复内容: | 李四委员:\n您好。 |";
+        let r = raw(t);
+        assert_eq!(r.len(), 1);
+        let r = &r[0];
+        assert_eq!(r.proposer.unwrap().text, "李四");
+        assert_eq!(r.number.unwrap().text, "第0143号");
+        assert_eq!(r.title.unwrap().text, "关于甲的提案");
+        assert_eq!(r.lead[0].text, "科技局");
+        assert_eq!(r.assisting[0].text, "甲局、乙局");
+        assert_eq!(r.reply[0].text, "李四委员:\n您好。");
+        assert!(r.traditional || r.kind_hints.contains(&Kind::Proposal));
+    }
+
+    #[test]
+    fn splits_concatenated_records_and_keeps_metadata() {
+        let t = "索引号: | 001 |\n提出者: | 甲 |\n答复内容: | 一 |\n索引号: | 002 |\n提出者: | 乙 |\n答复内容: | 二 |\n打印 | 关闭 |";
+        let r = raw(t);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].extra[0].1.text, "001");
+        assert_eq!(r[1].extra[0].1.text, "002");
+        assert_eq!(r[1].proposer.unwrap().text, "乙");
+        // footer cells after a long text join it as paragraphs rather than vanish
+        assert_eq!(r[1].reply.len(), 3);
+    }
+
+    #[test]
+    fn inline_labels_and_rows_without_pipes() {
+        let t = "索引号：123\n发布机构：某局\n标题: | 关于乙的建议\n答复日期: | 2022-07-08 |";
+        let r = raw(t);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].extra.len(), 2);
+        assert_eq!(r[0].title.unwrap().text, "关于乙的建议");
+        assert_eq!(r[0].reply_date.as_ref().unwrap().1.text, "2022-07-08");
+    }
+
+    #[test]
+    fn units_with_roles_inside() {
+        let mut u = Units::default();
+        split_roles("主办:科技局；协办:财政局、人社局", &mut u);
+        assert_eq!(u.lead, vec!["科技局"]);
+        assert_eq!(u.assisting, vec!["财政局", "人社局"]);
+        let mut u = Units::default();
+        split_roles("教育局（主办）、体育局(协办)、卫健委", &mut u);
+        assert_eq!(u.lead, vec!["教育局", "卫健委"]);
+        assert_eq!(u.assisting, vec!["体育局"]);
+        assert!(has_empty_unit("甲局、、乙局"));
+        assert!(!has_empty_unit("甲局、乙局、"));
+    }
+
+    #[test]
+    fn identifiers_and_category_codes() {
+        assert_eq!(identifier("第 0143 号"), "0143");
+        assert_eq!(identifier("第５８號"), "58");
+        assert_eq!(identifier("20250118040077"), "20250118040077");
+        for c in ["A类", "B", "A1", "甲类", "C 类"] {
+            assert!(is_category_code(c), "{c}");
+        }
+        assert!(!is_category_code("已办结，答复如下"));
+    }
+}

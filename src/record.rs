@@ -1,0 +1,137 @@
+//! The output contract: one `Record` per proposal / suggestion and its reply. Serde names the
+//! fields in every output format and schemars derives `schemas/record.schema.json` from the same
+//! types, so the published schema and the output cannot drift apart.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One proposal (提案) or suggestion (建议) with its reply, as read from one input record.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "propex record")]
+pub struct Record {
+    pub source: Source,
+    /// `proposal` (提案, from a CPPCC member or body) or `suggestion` (建议, from a people's
+    /// congress deputy); null when nothing in the record tells.
+    pub kind: Option<Kind>,
+    /// Who filed it: a member, a deputy, several names, or a committee.
+    pub proposer: Option<String>,
+    /// The proposal's number as an identifier: 第 / 号 / spaces removed, leading zeros kept.
+    pub number: Option<String>,
+    /// The proposal's own title.
+    pub title: Option<String>,
+    /// The proposal's text.
+    pub content: Option<String>,
+    pub units: Units,
+    /// The handling category as written: "A类", "B", "A1".
+    pub category: Option<String>,
+    pub reply: Option<Reply>,
+    /// Every labeled cell not mapped above, label without colon or inner spaces, in input order.
+    /// Cells without a label are kept under `_unlabeled`.
+    pub extra: IndexMap<String, String>,
+}
+
+/// Where a record came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The input path as given on the command line; `<stdin>` for standard input.
+    pub path: String,
+    /// 1-based index of the record within its input.
+    #[schemars(range(min = 1))]
+    pub record: usize,
+    /// 1-based line where the record starts.
+    #[schemars(range(min = 1))]
+    pub line: usize,
+    /// The encoding the input was decoded from (WHATWG name: UTF-8, gb18030, Big5, UTF-16LE…).
+    pub encoding: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// 提案: from a political-consultative-conference member, party or committee.
+    Proposal,
+    /// 建议: from a people's-congress deputy.
+    Suggestion,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Proposal => "proposal",
+            Kind::Suggestion => "suggestion",
+        }
+    }
+}
+
+/// The departments that handle the record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Units {
+    /// 主办 / 牵头单位: the lead unit(s) that answer.
+    pub lead: Vec<String>,
+    /// 协办 / 会办 / 分办 / 配合单位: the co-units.
+    pub assisting: Vec<String>,
+}
+
+/// The reply letter, split into its parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// The reply date (YYYY-MM-DD) from the record's 答复日期 cell.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub date: Option<String>,
+    /// The salutation without its colon: "高新区政协工委", "张建国委员".
+    pub addressee: Option<String>,
+    /// Paragraphs outside any section or measure, joined by line breaks.
+    pub body: String,
+    /// The outermost outline level, when the reply uses two or more levels.
+    pub sections: Vec<Section>,
+    /// The outline level below the sections (or the only level).
+    pub measures: Vec<Measure>,
+    /// The thank-you / 特此答复 paragraph(s).
+    pub closing: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// The value of the marker: 3 for （三）.
+    pub number: u32,
+    /// The marker as written: "（三）", "(一)", "一、".
+    pub label: String,
+    /// The run-in heading: up to the first 。 or paragraph break.
+    pub heading: String,
+    /// The section's own paragraphs that sit before or between its measures.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// The value of the marker: 2 for "2.".
+    pub number: u32,
+    /// The marker as written: "1.", "2、", "（1）".
+    pub label: String,
+    /// The number of the section this measure sits in; null without sections.
+    pub section: Option<u32>,
+    /// The run-in heading, or the first sentence when there is no heading.
+    pub title: String,
+    /// The rest of the measure, deeper outline levels included, paragraphs joined by line breaks.
+    pub text: String,
+}
+
+/// The JSON Schema (2020-12) of one record, as published in `schemas/record.schema.json`.
+pub fn schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Record);
+    serde_json::to_value(&schema).expect("a schema always serializes")
+}
+
+/// The schema as the pretty-printed text committed to `schemas/record.schema.json`.
+pub fn schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(&schema()).expect("a schema always serializes");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,243 @@
+//! The outline of a reply's body: numbered items grouped into sections and measures by the rule
+//! in the README (outermost present level → sections when there are two levels or more, the next
+//! one → measures; deeper levels stay in their measure's text).
+
+use crate::record::{Measure, Section};
+use crate::text::{self, Level, Para};
+
+/// The body's paragraphs sorted into outline parts.
+#[derive(Debug, Default)]
+pub struct Outline<'t> {
+    /// Paragraphs before the first item (or all of them when there is no outline).
+    pub body: Vec<Para<'t>>,
+    pub sections: Vec<Section>,
+    pub measures: Vec<Measure>,
+    /// Where each section and measure starts (byte offsets), parallel to the vectors above.
+    pub section_starts: Vec<usize>,
+    pub measure_starts: Vec<usize>,
+}
+
+/// An item under construction: its marker, its heading and its paragraphs.
+struct Item<'t> {
+    number: u32,
+    label: &'t str,
+    start: usize,
+    heading: String,
+    paras: Vec<Para<'t>>,
+}
+
+impl<'t> Item<'t> {
+    fn new(p: Para<'t>, m: text::Marker<'t>) -> Self {
+        let rest = p.from(m.label.len());
+        let (heading, first) = run_in_heading(rest);
+        Item {
+            number: m.number,
+            label: m.label,
+            start: p.start,
+            heading,
+            paras: first.into_iter().collect(),
+        }
+    }
+}
+
+/// Which levels count: a level is present when one of its items is numbered 1 at the start of a
+/// paragraph (a lone `5、` in running text is not an outline).
+fn levels_present(paras: &[Para<'_>]) -> Vec<Level> {
+    let mut present = Vec::new();
+    for p in paras {
+        if let Some(m) = text::marker(p.text)
+            && m.number == 1
+            && !present.contains(&m.level)
+        {
+            present.push(m.level);
+        }
+    }
+    present.sort();
+    present
+}
+
+pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
+    let present = levels_present(paras);
+    let (section_level, measure_level) = match present.as_slice() {
+        [] => (None, None),
+        [only] => (None, Some(*only)),
+        [outer, next, ..] => (Some(*outer), Some(*next)),
+    };
+
+    let mut out = Outline::default();
+    let mut sections: Vec<Item<'t>> = Vec::new();
+    // (section number it sits in, item)
+    let mut measures: Vec<(Option<u32>, Item<'t>)> = Vec::new();
+    // Which item the next plain paragraph belongs to.
+    #[derive(PartialEq)]
+    enum Open {
+        Body,
+        Section,
+        Measure,
+    }
+    let mut open = Open::Body;
+
+    for &p in paras {
+        let m = text::marker(p.text);
+        match m {
+            Some(m) if Some(m.level) == section_level => {
+                sections.push(Item::new(p, m));
+                open = Open::Section;
+            }
+            Some(m) if Some(m.level) == measure_level => {
+                let section = sections.last().map(|s| s.number);
+                measures.push((section, Item::new(p, m)));
+                open = Open::Measure;
+            }
+            _ => match open {
+                Open::Body => out.body.push(p),
+                Open::Section => sections
+                    .last_mut()
+                    .expect("a section is open")
+                    .paras
+                    .push(p),
+                Open::Measure => measures
+                    .last_mut()
+                    .expect("a measure is open")
+                    .1
+                    .paras
+                    .push(p),
+            },
+        }
+    }
+
+    for s in sections {
+        out.section_starts.push(s.start);
+        out.sections.push(Section {
+            number: s.number,
+            label: s.label.to_string(),
+            heading: s.heading,
+            text: text::joined(&s.paras),
+        });
+    }
+    for (section, m) in measures {
+        out.measure_starts.push(m.start);
+        out.measures.push(Measure {
+            number: m.number,
+            label: m.label.to_string(),
+            section,
+            title: m.heading,
+            text: text::joined(&m.paras),
+        });
+    }
+    out
+}
+
+/// Splits an item's first paragraph into its run-in heading and the rest. The heading runs to
+/// the first `。`, or to a space that ends a short heading written without punctuation
+/// (`聚力做强南通高新区 把…`); without either, the whole paragraph is the heading.
+fn run_in_heading(p: Para<'_>) -> (String, Option<Para<'_>>) {
+    let t = p.text;
+    let stop = t.find('。');
+    let space = heading_space(t);
+    let (end, skip) = match (stop, space) {
+        (Some(s), Some((sp, sp_len))) if sp < s => (sp, sp_len),
+        (Some(s), _) => (s, '。'.len_utf8()),
+        (None, Some((sp, sp_len))) => (sp, sp_len),
+        (None, None) => return (t.to_string(), None),
+    };
+    let heading = t[..end].trim().to_string();
+    let rest = p.from(end + skip);
+    (heading, (!rest.text.is_empty()).then_some(rest))
+}
+
+/// A space that closes a heading: within the first 40 characters, after at least two, and not
+/// right after a word that cannot end a phrase (的, 和, 以 … a stray space mid-sentence).
+fn heading_space(t: &str) -> Option<(usize, usize)> {
+    let mut count = 0;
+    let mut prev = None;
+    for (i, c) in t.char_indices() {
+        if c.is_whitespace() {
+            let ws_len = t[i..]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(char::len_utf8)
+                .sum();
+            let stray = matches!(
+                prev,
+                None | Some(
+                    '的' | '和'
+                        | '与'
+                        | '及'
+                        | '或'
+                        | '以'
+                        | '在'
+                        | '对'
+                        | '把'
+                        | '将'
+                        | '为'
+                        | '了'
+                        | '，'
+                        | ','
+                        | '、'
+                        | '“'
+                        | '《'
+                )
+            );
+            return (!stray && count >= 2).then_some((i, ws_len));
+        }
+        count += 1;
+        if count > 40 {
+            return None;
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Outline<'_> {
+        outline(&text::paragraphs(s, 0))
+    }
+
+    #[test]
+    fn one_level_is_measures() {
+        let o = parse("前言。\n1.加强领导。具体做法。\n补充一段。\n2.完善机制 做好衔接。");
+        assert!(o.sections.is_empty());
+        assert_eq!(o.body.len(), 1);
+        assert_eq!(o.measures.len(), 2);
+        assert_eq!(o.measures[0].title, "加强领导");
+        assert_eq!(o.measures[0].text, "具体做法。\n补充一段。");
+        assert_eq!(o.measures[1].title, "完善机制");
+        assert_eq!(o.measures[1].text, "做好衔接。");
+        assert_eq!(o.measures[1].section, None);
+    }
+
+    #[test]
+    fn two_levels_run_on_and_deeper_levels_stay_in_text() {
+        let o = parse("（一）总体 导语。\n1.甲。甲文。\n(1)细节一\n2.乙\n（二）其次\n3.丙。");
+        assert_eq!(o.sections.len(), 2);
+        assert_eq!(o.sections[0].heading, "总体");
+        assert_eq!(o.sections[0].text, "导语。");
+        assert_eq!(o.measures.len(), 3);
+        assert_eq!(o.measures[0].text, "甲文。\n(1)细节一");
+        assert_eq!(o.measures[1].title, "乙");
+        assert_eq!(o.measures[1].text, "");
+        assert_eq!(o.measures[2].section, Some(2));
+        assert_eq!(o.measures[2].number, 3);
+    }
+
+    #[test]
+    fn stray_spaces_do_not_make_headings() {
+        let o = parse("1.培育一批潜力足的 “专精特新”企业，形成优势。");
+        assert_eq!(
+            o.measures[0].title,
+            "培育一批潜力足的 “专精特新”企业，形成优势"
+        );
+    }
+
+    #[test]
+    fn a_lone_item_without_a_first_is_text() {
+        let o = parse("我们做了三件事。\n5、这是正文里的一句。");
+        assert!(o.measures.is_empty());
+        assert_eq!(o.body.len(), 2);
+    }
+}
