@@ -1,6 +1,8 @@
 //! Stage 6 — emit: records to YAML, JSON or JSON Lines on any writer. Output is UTF-8 whatever
 //! the input's encoding; field order is the order of the `Record` type.
 
+mod yaml;
+
 use std::io::{self, Write};
 use std::str::FromStr;
 
@@ -56,8 +58,9 @@ struct Jsonl;
 
 impl Emitter for Yaml {
     fn record(&mut self, out: &mut dyn Write, record: &Record) -> io::Result<()> {
-        let text = serde_yaml::to_string(record).map_err(io::Error::other)?;
-        out.write_all(b"---\n")?;
+        let value = serde_json::to_value(record)?;
+        let mut text = String::with_capacity(4096);
+        yaml::document(&mut text, &value);
         out.write_all(text.as_bytes())
     }
 }
