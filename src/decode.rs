@@ -43,9 +43,7 @@ impl FromStr for EncodingChoice {
 pub enum DecodeError {
     #[error("empty input")]
     Empty,
-    #[error(
-        "binary data, not text (byte {offset:#x} is a control character); pass --encoding if this is UTF-16 without a byte-order mark"
-    )]
+    #[error("binary data, not text (control character at offset {offset})")]
     Binary { offset: usize },
 }
 
@@ -59,21 +57,19 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeError> {
-    let (encoding, body) = match choice {
-        EncodingChoice::Forced(enc) => (read_as(enc), strip_bom(bytes, enc)),
-        EncodingChoice::Auto => match Encoding::for_bom(bytes) {
-            Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
-            None => (sniff(bytes)?, bytes),
-        },
-    };
-
-    let (text, had_errors) = if encoding == UTF_8 {
-        match std::str::from_utf8(body) {
-            Ok(s) => (Cow::Borrowed(s), false),
-            Err(_) => (String::from_utf8_lossy(body), true),
+    let (text, had_errors, encoding) = match choice {
+        EncodingChoice::Forced(enc) => {
+            let enc = read_as(enc);
+            let (text, errors) = decode_as(enc, strip_bom(bytes, enc));
+            (text, errors, enc)
         }
-    } else {
-        encoding.decode_without_bom_handling(body)
+        EncodingChoice::Auto => match Encoding::for_bom(bytes) {
+            Some((enc, bom_len)) => {
+                let (text, errors) = decode_as(enc, &bytes[bom_len..]);
+                (text, errors, enc)
+            }
+            None => sniff_and_decode(bytes)?,
+        },
     };
 
     if text.trim().is_empty() {
@@ -105,6 +101,47 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeErr
     })
 }
 
+fn decode_as<'b>(enc: &'static Encoding, body: &'b [u8]) -> (Cow<'b, str>, bool) {
+    if enc == UTF_8 {
+        match simdutf8::basic::from_utf8(body) {
+            Ok(s) => (Cow::Borrowed(s), false),
+            Err(_) => (String::from_utf8_lossy(body), true),
+        }
+    } else {
+        enc.decode_without_bom_handling(body)
+    }
+}
+
+/// Chooses and applies an encoding for bytes without a byte-order mark: UTF-8 when they are
+/// (nearly) valid UTF-8, UTF-16 when ASCII's zero bytes show it, else chardetng's guess.
+fn sniff_and_decode(bytes: &[u8]) -> Result<(Cow<'_, str>, bool, &'static Encoding), DecodeError> {
+    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+        if let Some(nul) = memchr::memchr(0, bytes) {
+            return utf16_without_bom(bytes)
+                .map(|enc| {
+                    let (t, e) = enc.decode_without_bom_handling(bytes);
+                    (t, e, enc)
+                })
+                .ok_or(DecodeError::Binary { offset: nul });
+        }
+        return Ok((Cow::Borrowed(s), false, UTF_8));
+    }
+    if let Some(nul) = memchr::memchr(0, bytes) {
+        let enc = utf16_without_bom(bytes).ok_or(DecodeError::Binary { offset: nul })?;
+        let (t, e) = enc.decode_without_bom_handling(bytes);
+        return Ok((t, e, enc));
+    }
+    let enc = if mostly_utf8(bytes) {
+        UTF_8
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        read_as(detector.guess(None, chardetng::Utf8Detection::Deny))
+    };
+    let (t, e) = decode_as(enc, bytes);
+    Ok((t, e, enc))
+}
+
 /// GBK is a subset of GB18030 and crawled "GBK" pages routinely hold GB18030-only characters.
 fn read_as(enc: &'static Encoding) -> &'static Encoding {
     if enc == GBK { GB18030 } else { enc }
@@ -115,21 +152,6 @@ fn strip_bom<'b>(bytes: &'b [u8], enc: &'static Encoding) -> &'b [u8] {
         Some((bom_enc, len)) if bom_enc == enc => &bytes[len..],
         _ => bytes,
     }
-}
-
-/// Chooses an encoding for bytes without a byte-order mark.
-fn sniff(bytes: &[u8]) -> Result<&'static Encoding, DecodeError> {
-    if let Some(nul) = memchr::memchr(0, bytes) {
-        return utf16_without_bom(bytes).ok_or(DecodeError::Binary { offset: nul });
-    }
-    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
-        return Ok(UTF_8);
-    }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    Ok(read_as(
-        detector.guess(None, chardetng::Utf8Detection::Deny),
-    ))
 }
 
 /// A UTF-8 file with a few damaged bytes is still UTF-8: guessing another encoding for it would
@@ -170,27 +192,29 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Offset of the first character that marks the text as binary: NUL, or C0 controls making up
 /// more than 1% of the characters (text files carry only tab, line breaks and the odd form feed).
+/// Works on bytes: every control character is one ASCII byte, and this runs on every input.
 fn binary_offset(text: &str) -> Option<usize> {
-    let is_bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\x7f';
-    if let Some(nul) = text.find('\0') {
+    let bytes = text.as_bytes();
+    if let Some(nul) = memchr::memchr(0, bytes) {
         return Some(nul);
     }
-    let (mut bad, mut first, mut total) = (0usize, None, 0usize);
-    for (i, c) in text.char_indices() {
-        total += 1;
-        if is_bad(c) {
-            bad += 1;
-            first.get_or_insert(i);
-        }
+    let is_bad = |b: u8| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f;
+    let bad = bytes.iter().filter(|&&b| is_bad(b)).count();
+    if bad == 0 {
+        return None;
     }
-    (bad > 0 && bad * 100 > total).then(|| first.unwrap_or(0))
+    // Characters, not bytes: count the bytes that start one.
+    let chars = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+    (bad * 100 > chars).then(|| bytes.iter().position(|&b| is_bad(b)).unwrap_or(0))
 }
 
 /// Text that was damaged before propex saw it: replacement characters left by an earlier
 /// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.
 pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, String)> {
     let mut out = Vec::new();
-    if !skip_replacement_char && let Some(i) = text.find('\u{FFFD}') {
+    if !skip_replacement_char
+        && let Some(i) = memchr::memmem::find(text.as_bytes(), "\u{FFFD}".as_bytes())
+    {
         out.push((
             i,
             Code::Misdecoded,
@@ -215,21 +239,26 @@ pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, 
     out
 }
 
+/// Four or more `?` / `？` in a row. Finds candidates with memchr (on `?` and on the last byte of
+/// `？`), then looks at the run there.
 fn question_run(text: &str) -> Option<usize> {
-    let mut run = 0;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '?' || c == '？' {
-            if run == 0 {
-                start = i;
-            }
-            run += 1;
-            if run >= 4 {
-                return Some(start);
-            }
-        } else {
-            run = 0;
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(hit) = memchr::memchr2(b'?', 0x9F, &bytes[from..]) {
+        let at = from + hit;
+        // Back up to the start of the character the hit belongs to.
+        let mut start = at;
+        while !text.is_char_boundary(start) {
+            start -= 1;
         }
+        let run = text[start..]
+            .chars()
+            .take_while(|&c| c == '?' || c == '？')
+            .count();
+        if run >= 4 {
+            return Some(start);
+        }
+        from = at + 1;
     }
     None
 }
@@ -261,7 +290,18 @@ static MOJIBAKE_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
     chars
 });
 
+/// The GBK readings of the UTF-8 bytes of `，`, `、`/`。` and `的`: one of them turns up in
+/// practically every stretch of mojibake, and hardly ever in real prose.
+const MOJIBAKE_MARKERS: [&str; 3] = ["锛", "銆", "鐨"];
+
 fn gbk_mojibake(text: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    if !MOJIBAKE_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some())
+    {
+        return None;
+    }
     let table = &*MOJIBAKE_CHARS;
     let mut run = 0usize;
     let mut start = 0usize;

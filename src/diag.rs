@@ -126,7 +126,9 @@ impl<'t> Collector<'t> {
         self.index.position(offset).0
     }
 
-    pub fn into_vec(self) -> Vec<Diagnostic> {
+    /// The diagnostics in the order they appear in the input.
+    pub fn into_vec(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by_key(|d| d.offset);
         self.items
     }
 }

@@ -7,9 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One proposal (提案) or suggestion (建议) with its reply, as read from one input record.
+/// Every key is always present; absent values are null or empty.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "propex record")]
+#[schemars(title = "propex record", transform = every_key_required)]
 pub struct Record {
     pub source: Source,
     /// `proposal` (提案, from a CPPCC member or body) or `suggestion` (建议, from a people's
@@ -79,6 +80,7 @@ pub struct Units {
 /// The reply letter, split into its parts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = every_key_required)]
 pub struct Reply {
     /// The reply date (YYYY-MM-DD) from the record's 答复日期 cell.
     #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
@@ -110,6 +112,7 @@ pub struct Section {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = every_key_required)]
 pub struct Measure {
     /// The value of the marker: 2 for "2.".
     pub number: u32,
@@ -121,6 +124,17 @@ pub struct Measure {
     pub title: String,
     /// The rest of the measure, deeper outline levels included, paragraphs joined by line breaks.
     pub text: String,
+}
+
+/// Every key is always written, null when there is no value; schemars would otherwise mark
+/// `Option` fields as optional.
+fn every_key_required(schema: &mut schemars::Schema) {
+    let keys: Vec<serde_json::Value> = schema
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().cloned().map(serde_json::Value::String).collect())
+        .unwrap_or_default();
+    schema.insert("required".into(), keys.into());
 }
 
 /// The JSON Schema (2020-12) of one record, as published in `schemas/record.schema.json`.

@@ -33,6 +33,17 @@ pub fn ends_sentence(c: char) -> bool {
     )
 }
 
+/// `char::is_whitespace` without the Unicode table lookup for the CJK characters that make up
+/// most of the input (no whitespace character lies above U+3000).
+#[inline]
+pub fn is_space(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_whitespace() || c == '\x0b'
+    } else {
+        c <= '\u{3000}' && c.is_whitespace()
+    }
+}
+
 /// Splits text into paragraphs. Line breaks always break; within a line, a run of whitespace
 /// breaks when it follows sentence-final punctuation or precedes an outline marker. Any other
 /// space is a stray space inside a sentence and stays where it is.
@@ -51,13 +62,13 @@ fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
     let mut prev: Option<char> = None;
     let mut iter = line.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
-        if !c.is_whitespace() {
+        if !is_space(c) {
             prev = Some(c);
             continue;
         }
         let mut end = i + c.len_utf8();
         while let Some(&(j, d)) = iter.peek() {
-            if !d.is_whitespace() {
+            if !is_space(d) {
                 break;
             }
             end = j + d.len_utf8();

@@ -372,40 +372,58 @@ pub fn is_category_code(s: &str) -> bool {
     CODE.is_match(s.trim())
 }
 
+/// Labels are short, even written with spaces (`承 办 人 及 联 系 电 话`); anything longer is a
+/// value, and is never scanned as a label (replies run to tens of kilobytes).
+const MAX_LABEL_BYTES: usize = 96;
+
 fn classify(c: Cell<'_>) -> Class<'_> {
     let t = c.text;
     if t.contains('\n') {
         return Class::Text;
     }
-    if let Some(label) = t.strip_suffix([':', '：']) {
-        let label = label.trim_end_matches([':', '：']);
-        let (norm, trad) = labels::normalize(label);
+    let head = &t[..floor_boundary(t, MAX_LABEL_BYTES + 4)];
+    if t.len() <= MAX_LABEL_BYTES {
+        if let Some(label) = t.strip_suffix([':', '：']) {
+            let label = label.trim_end_matches([':', '：']);
+            let (norm, trad) = labels::normalize(label);
+            if let Some(known) = labels::lookup(&norm) {
+                return Class::Label(pending(Some(known), label, trad));
+            }
+            if looks_like_label(&norm) {
+                return Class::Label(pending(None, label, trad));
+            }
+            return Class::Text;
+        }
+        let (norm, trad) = labels::normalize(t);
         if let Some(known) = labels::lookup(&norm) {
-            return Class::Label(pending(Some(known), label, trad));
+            return Class::Label(pending(Some(known), t, trad));
         }
-        if looks_like_label(&norm) {
-            return Class::Label(pending(None, label, trad));
-        }
-        return Class::Text;
-    }
-    let (norm, trad) = labels::normalize(t);
-    if let Some(known) = labels::lookup(&norm) {
-        return Class::Label(pending(Some(known), t, trad));
     }
     // `主办:科技局` or `联系人：张三` in one cell.
-    if let Some(colon) = t.find([':', '：']) {
-        let head = &t[..colon];
+    if let Some(colon) = head.find([':', '：'])
+        && colon <= MAX_LABEL_BYTES
+    {
+        let label = &t[..colon];
         let after = colon + t[colon..].chars().next().map_or(1, char::len_utf8);
-        let (norm, trad) = labels::normalize(head);
+        let (norm, trad) = labels::normalize(label);
         let known = labels::lookup(&norm);
         if known.is_some() || looks_like_label(&norm) {
             let value = c.slice(after..t.len(), false);
-            if !value.text.is_empty() {
-                return Class::Inline(pending(known, head, trad), value);
+            if !value.text.is_empty() && !value.text.starts_with([':', '：']) {
+                return Class::Inline(pending(known, label, trad), value);
             }
         }
     }
     Class::Text
+}
+
+/// The largest char boundary at or below `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn pending(label: Option<Label>, written: &str, traditional: bool) -> Pending {
