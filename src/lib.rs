@@ -54,11 +54,21 @@ pub struct Spans {
     pub units: Option<usize>,
     /// Each unit list as written, to find empty items that the output drops.
     pub unit_lists: Vec<(usize, String)>,
-    pub reply: Option<usize>,
     pub reply_date: Option<usize>,
-    pub addressee: Option<usize>,
-    pub sections: Vec<usize>,
-    pub measures: Vec<usize>,
+    /// The reply's text in the input: one range per cell it was read from.
+    pub reply: Vec<std::ops::Range<usize>>,
+    /// Where every stretch of the reply went.
+    pub pieces: Vec<reply::Piece>,
+}
+
+impl Spans {
+    /// Where the first piece of a part starts.
+    pub fn piece(&self, part: &reply::Part) -> Option<usize> {
+        self.pieces
+            .iter()
+            .find(|p| &p.part == part)
+            .map(|p| p.range.start)
+    }
 }
 
 /// Everything read from one input.
@@ -98,89 +108,168 @@ fn read_records(
     encoding: &str,
     diags: &mut Collector<'_>,
 ) -> Result<(Vec<Record>, Vec<Spans>), InputError> {
-    if !cells::has_table(text) {
-        return Err(InputError::NoRecord(
-            "no pipe-delimited table (rows like `标题: | … |`) in the text",
-        ));
-    }
     let cells = cells::split(text);
     let raws = fields::records(&cells, diags);
     if !raws.iter().any(fields::RawRecord::is_substantial) {
-        return Err(InputError::NoRecord(
-            "the table has no label propex knows (标题:, 提案号:, 答复内容: …)",
-        ));
+        return Err(InputError::NoRecord(if cells::has_table(text) {
+            "the table has no label propex knows (标题:, 提案号:, 答复内容: …) and holds no reply letter"
+        } else {
+            "no pipe-delimited table (rows like `标题: | … |`) and no reply letter (salutation, 收悉 / 答复如下, signature) in the text"
+        }));
     }
 
     let mut records = Vec::with_capacity(raws.len());
     let mut spans = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
-        let typed = fields::typed(raw, diags);
-        let mut span = Spans {
-            start: raw.start,
-            proposer: raw.proposer.map(|v| v.start),
-            number: raw.number.map(|v| v.start),
-            title: raw.title.map(|v| v.start),
-            units: raw.units.first().or(raw.lead.first()).map(|v| v.start),
-            unit_lists: [&raw.units, &raw.lead, &raw.assisting]
-                .into_iter()
-                .flatten()
-                .map(|v| (v.start, v.text.to_string()))
-                .collect(),
-            reply: raw.reply.first().map(|v| v.start),
-            reply_date: raw.reply_date.as_ref().map(|(_, v)| v.start),
-            ..Spans::default()
-        };
-
-        let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply));
-        let reply = match (&parsed, &typed.reply_date) {
-            (None, None) => None,
-            (None, Some(d)) => Some(Reply {
-                date: Some(d.clone()),
-                ..Reply::default()
-            }),
-            (Some(p), date) => Some(Reply {
-                date: date.clone(),
-                ..p.reply.clone()
-            }),
-        };
-        if let Some(p) = &parsed {
-            span.addressee = p.addressee_at;
-            span.sections = p.section_starts.clone();
-            span.measures = p.measure_starts.clone();
-        }
-
-        let extra = typed.extra;
-        let kind = infer_kind(&KindEvidence {
-            hints: &raw.kind_hints,
-            proposer: typed.proposer.as_deref(),
-            title: typed.title.as_deref(),
-            texts: [
-                typed.session.as_deref(),
-                extra.get("信息名称").map(String::as_str),
-                parsed.as_ref().and_then(|p| p.opening.as_deref()),
-            ],
-        });
-
-        records.push(Record {
-            source: Source {
-                path: path.to_string(),
-                record: i + 1,
-                line: diags.line_of(raw.start),
-                encoding: encoding.to_string(),
-            },
-            kind,
-            proposer: typed.proposer,
-            number: typed.number,
-            title: typed.title,
-            content: typed.content,
-            units: typed.units,
-            category: typed.category,
-            reply,
-            extra,
-        });
+        let (record, span) = assemble(path, encoding, i + 1, raw, diags);
+        records.push(record);
         spans.push(span);
     }
     Ok((records, spans))
+}
+
+/// One record from its labeled values and its letter: the table's cells first, what the letter
+/// says where the table is silent.
+fn assemble(
+    path: &str,
+    encoding: &str,
+    index: usize,
+    raw: &fields::RawRecord<'_>,
+    diags: &mut Collector<'_>,
+) -> (Record, Spans) {
+    let typed = fields::typed(raw, diags);
+    let mut span = Spans {
+        start: raw.start,
+        proposer: raw.proposer.map(|v| v.start),
+        number: raw.number.map(|v| v.start),
+        title: raw.title.map(|v| v.start),
+        units: raw.units.first().or(raw.lead.first()).map(|v| v.start),
+        unit_lists: [&raw.units, &raw.lead, &raw.assisting]
+            .into_iter()
+            .flatten()
+            .map(|v| (v.start, v.text.to_string()))
+            .collect(),
+        reply_date: raw.reply_date.as_ref().map(|(_, v)| v.start),
+        reply: raw
+            .reply
+            .iter()
+            .map(|v| v.start..v.start + v.text.len())
+            .collect(),
+        pieces: Vec::new(),
+    };
+
+    let era = if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {
+        date::Era::Roc
+    } else {
+        date::Era::Gregorian
+    };
+    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, era));
+
+    let mut extra = typed.extra;
+    let mut units = typed.units;
+    let mut reply = None;
+    let mut letter = reply::Parsed::default();
+    if let Some(p) = parsed {
+        letter = p;
+        for (at, code, msg) in letter.findings.drain(..) {
+            diags.push(code, at, msg);
+        }
+        for (k, v) in letter.extra.drain(..) {
+            match extra.get_mut(&k) {
+                Some(existing) if !existing.is_empty() => {
+                    existing.push('\n');
+                    existing.push_str(&v);
+                }
+                _ => {
+                    extra.insert(k, v);
+                }
+            }
+        }
+        span.pieces = std::mem::take(&mut letter.pieces);
+        let mut r = std::mem::take(&mut letter.reply);
+        r.date = typed
+            .reply_date
+            .clone()
+            .or_else(|| r.signature.as_ref().and_then(|s| s.date.clone()));
+        if r.signer.is_none() {
+            r.signer = ["签发人", "簽發人", "审签", "審簽"]
+                .iter()
+                .find_map(|k| extra.shift_remove(*k))
+                .filter(|s| !s.is_empty());
+        }
+        // Who answered, when no units row says so: a co-unit's letter is addressed to the lead
+        // unit and signed by the co-unit; an ordinary letter is signed by the lead unit.
+        let signed_by: Vec<String> = r
+            .signature
+            .as_ref()
+            .and_then(|s| s.unit.as_deref())
+            .map(|u| u.lines().map(str::to_string).collect())
+            .unwrap_or_default();
+        if units.lead.is_empty() && units.assisting.is_empty() {
+            if letter.co_unit {
+                units.lead.extend(r.addressee.clone());
+                units.assisting.extend(signed_by);
+            } else {
+                units.lead.extend(signed_by);
+            }
+        }
+        reply = Some(r);
+    } else if let Some(d) = &typed.reply_date {
+        reply = Some(Reply {
+            date: Some(d.clone()),
+            ..Reply::default()
+        });
+    }
+
+    let addressee = reply.as_ref().and_then(|r| r.addressee.clone());
+    let proposer = typed
+        .proposer
+        .or_else(|| (!letter.co_unit).then_some(addressee).flatten());
+    let number = typed.number.or_else(|| {
+        [&letter.letter_title, &typed.page_title, &letter.opening]
+            .into_iter()
+            .flatten()
+            .find_map(|t| reply::letter::number_in(t))
+    });
+    let session = typed.session.or_else(|| {
+        [&letter.letter_title, &typed.page_title, &letter.opening]
+            .into_iter()
+            .flatten()
+            .find_map(|t| reply::letter::session_in(t))
+    });
+    let title = typed.title.or(letter.title);
+    let kind = infer_kind(&KindEvidence {
+        hints: &raw.kind_hints,
+        proposer: proposer.as_deref(),
+        title: title.as_deref(),
+        texts: [
+            session.as_deref(),
+            letter.letter_title.as_deref(),
+            typed.page_title.as_deref(),
+            letter.opening.as_deref(),
+        ],
+    });
+
+    let record = Record {
+        source: Source {
+            path: path.to_string(),
+            record: index,
+            line: diags.line_of(raw.start),
+            encoding: encoding.to_string(),
+        },
+        kind,
+        proposer,
+        number,
+        title,
+        content: typed.content,
+        units,
+        category: typed.category.or(letter.category),
+        doc_number: typed.doc_number.or(letter.doc_number),
+        session,
+        reply,
+        extra,
+    };
+    (record, span)
 }
 
 /// What a record says about its kind, strongest first.
@@ -188,8 +277,8 @@ struct KindEvidence<'a> {
     hints: &'a [Kind],
     proposer: Option<&'a str>,
     title: Option<&'a str>,
-    /// Session, page title, the reply's opening sentence.
-    texts: [Option<&'a str>; 3],
+    /// Session, the letter's title, the page title, the reply's opening sentence.
+    texts: [Option<&'a str>; 4],
 }
 
 /// 提案 vs 建议: labels first (提案号, 建议人), then who filed it (政协/委员 vs 人大/代表), then
@@ -244,7 +333,7 @@ mod tests {
             hints,
             proposer,
             title: Some("关于某事的建议"),
-            texts: [None, None, opening],
+            texts: [None, None, None, opening],
         })
     }
 
@@ -274,7 +363,7 @@ mod tests {
                 hints: &[],
                 proposer: None,
                 title: None,
-                texts: [None; 3]
+                texts: [None; 4]
             }),
             None
         );

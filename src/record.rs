@@ -25,8 +25,12 @@ pub struct Record {
     /// The proposal's text.
     pub content: Option<String>,
     pub units: Units,
-    /// The handling category as written: "A类", "B", "A1".
+    /// The handling category as written: "A类", "B", "A1" (from a cell or the letter).
     pub category: Option<String>,
+    /// The reply letter's document number (文号) as written: "某政发〔2023〕148号".
+    pub doc_number: Option<String>,
+    /// The meeting the record was filed at, as written: "区十八届人大四次会议".
+    pub session: Option<String>,
     pub reply: Option<Reply>,
     /// Every labeled cell not mapped above, label without colon or inner spaces, in input order.
     /// Cells without a label are kept under `_unlabeled`.
@@ -82,7 +86,7 @@ pub struct Units {
 #[serde(deny_unknown_fields)]
 #[schemars(transform = every_key_required)]
 pub struct Reply {
-    /// The reply date (YYYY-MM-DD) from the record's 答复日期 cell.
+    /// The reply date (YYYY-MM-DD): the record's 答复日期 cell, else the signature's date.
     #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub date: Option<String>,
     /// The salutation without its colon: "高新区政协工委", "张建国委员".
@@ -93,8 +97,37 @@ pub struct Reply {
     pub sections: Vec<Section>,
     /// The outline level below the sections (or the only level).
     pub measures: Vec<Measure>,
-    /// The thank-you / 特此答复 paragraph(s).
+    /// The thank-you / 特此答复 / feedback-request paragraph(s).
     pub closing: Option<String>,
+    /// The department that signed the letter, and the date under its name.
+    pub signature: Option<Signature>,
+    /// 联系人 / 联系电话 lines, in the order written.
+    pub contacts: Vec<Contact>,
+    /// 抄送: the units the letter was copied to.
+    pub cc: Vec<String>,
+    /// 签发人 / 审签 as written.
+    pub signer: Option<String>,
+}
+
+/// The signature block at the end of a letter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = every_key_required)]
+pub struct Signature {
+    /// The signing department, as written.
+    pub unit: Option<String>,
+    /// The date under the signature (YYYY-MM-DD); null when it is missing or ambiguous.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub date: Option<String>,
+}
+
+/// One contact line: a name, a phone number, or both.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = every_key_required)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -78,9 +78,9 @@ fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
         let so_far = line[para_start..i].trim();
         let breaks = match prev {
             None => false,
-            _ if marker(rest).is_some() => true,
+            _ if marker(rest).is_some() || starts_letter_label(rest) => true,
             Some(':' | '：') => !is_inline_label(so_far),
-            Some(p) => ends_sentence(p),
+            Some(p) => ends_sentence(p) || ends_head_item(so_far),
         };
         if breaks {
             push_para(line, para_start, i, base, out);
@@ -89,6 +89,26 @@ fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
         }
     }
     push_para(line, para_start, line.len(), base, out);
+}
+
+/// A one-line letter runs its head together: `关于…第31号提案的答复 某某委员会: …`,
+/// `某政发〔2023〕148号 关于…`, `[办理结果标注(A1)] …`. A space after such an item is a break.
+fn ends_head_item(so_far: &str) -> bool {
+    use crate::reply::letter;
+    so_far.len() <= 240
+        && (letter::is_title_end(so_far)
+            || letter::is_doc_number(so_far)
+            || letter::category_flag(so_far).is_some())
+}
+
+/// `… 联系人:孙丽`, `… 抄送：…`: a letter's foot label after a space starts a new line.
+fn starts_letter_label(rest: &str) -> bool {
+    let head: String = rest.chars().take(12).collect();
+    let Some(colon) = head.find([':', '：']) else {
+        return false;
+    };
+    let label = &head[..colon];
+    !label.is_empty() && crate::fields::labels::is_letter_label(label)
 }
 
 /// `联系人: 张三` keeps its space: a short known label before the colon is not a sentence.
@@ -270,6 +290,25 @@ pub fn text_field(s: &str) -> Option<String> {
     (!paras.is_empty()).then(|| joined(&paras))
 }
 
+/// Whether text is written in traditional characters: three or more characters that exist only
+/// in traditional writing, among the first thousand.
+pub fn looks_traditional(s: &str) -> bool {
+    // Sorted, for binary search.
+    const ONLY_TRADITIONAL: &[char] = &[
+        '來', '個', '們', '內', '劃', '務', '區', '協', '員', '問', '國', '境', '學', '實', '對',
+        '後', '從', '應', '據', '於', '時', '會', '條', '業', '極', '樣', '為', '現', '環', '當',
+        '發', '種', '積', '經', '縣', '繫', '聯', '與', '處', '號', '衛', '覆', '見', '計', '設',
+        '話', '該', '認', '說', '調', '議', '讓', '辦', '這', '進', '還', '長', '門', '開', '關',
+        '際', '電', '題', '類', '體', '麼', '點',
+    ];
+    s.chars()
+        .take(1000)
+        .filter(|c| !c.is_ascii() && ONLY_TRADITIONAL.binary_search(c).is_ok())
+        .take(3)
+        .count()
+        >= 3
+}
+
 /// Removes every kind of whitespace, including the full-width space.
 pub fn without_spaces(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -305,6 +344,16 @@ mod tests {
             vec!["第一段", "第二段"]
         );
         assert_eq!(texts("联系人: 张三"), vec!["联系人: 张三"]);
+    }
+
+    #[test]
+    fn traditional_text_is_recognised() {
+        assert!(looks_traditional(
+            "陳委員您好：有關您所提之建議，本局已辦理完畢。"
+        ));
+        assert!(!looks_traditional(
+            "陈委员您好：有关您所提的建议，本局已办理完毕。"
+        ));
     }
 
     #[test]

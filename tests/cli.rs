@@ -63,8 +63,18 @@ fn json_is_a_stream_of_pretty_objects() {
     assert_eq!(
         keys,
         [
-            "source", "kind", "proposer", "number", "title", "content", "units", "category",
-            "reply", "extra"
+            "source",
+            "kind",
+            "proposer",
+            "number",
+            "title",
+            "content",
+            "units",
+            "category",
+            "doc_number",
+            "session",
+            "reply",
+            "extra"
         ]
     );
 }

@@ -9,6 +9,7 @@ use propex::{Config, extract};
 fn render(rel: &str, bytes: &[u8]) -> (String, Vec<propex::Record>) {
     match extract(rel, bytes, &Config::default()) {
         Ok(x) => {
+            common::assert_nothing_lost(rel, &x);
             let mut s = String::new();
             for d in &x.diagnostics {
                 s.push_str(&format!(

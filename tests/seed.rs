@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+mod common;
+
 use propex::{Config, Kind, extract};
 
 const SEED: &str = "000_d4a49051fec6a9f3.txt";
@@ -28,6 +30,7 @@ fn seed_record_field_by_field() {
     let Some(bytes) = seed_bytes() else { return };
     let out = extract("seed.txt", &bytes, &Config::default()).expect("the seed extracts");
     assert_eq!(out.records.len(), 1);
+    common::assert_nothing_lost("seed", &out);
     let r = &out.records[0];
 
     assert_eq!(r.source.record, 1);

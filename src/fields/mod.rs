@@ -65,6 +65,8 @@ pub struct RawRecord<'t> {
     pub category: Option<Value<'t>>,
     pub doc_number: Option<Value<'t>>,
     pub session: Option<Value<'t>>,
+    /// The page's own title (信息名称, or a 名称 cell naming the reply), also kept in `extra`.
+    pub page_title: Option<Value<'t>>,
     /// Labeled cells with no field, label as written (no colon, no spaces), in input order.
     pub extra: Vec<(String, Value<'t>)>,
 }
@@ -176,13 +178,48 @@ impl<'t> Walker<'t, '_, '_> {
                 self.open(p, c.start);
                 self.cell(value);
             }
-            Class::Text if c.text.contains('\n') => {
-                // Rows that lost their pipes: read them line by line.
-                for line in c.lines() {
-                    self.cell(line);
-                }
+            Class::Text if c.text.contains('\n') => self.text_block(c),
+            Class::Text if self.cur.reply.is_empty() && crate::reply::looks_like_letter(c.text) => {
+                self.cur.reply.push(Value::from(c));
+                self.last = Some(Slot::Reply);
             }
             Class::Text => self.stray(c),
+        }
+    }
+
+    /// Several lines outside any label: rows that lost their pipes (`索引号：…` lines), or a
+    /// letter with no table around it, perhaps after such rows. Label lines are read one by one;
+    /// from the first line that is not one, a letter is the record's reply.
+    fn text_block(&mut self, c: Cell<'t>) {
+        let lines = c.lines();
+        let first_text = lines.iter().position(|l| {
+            !matches!(
+                classify(*l),
+                Class::Label(Pending { label: Some(_), .. })
+                    | Class::Inline(Pending { label: Some(_), .. }, _)
+            )
+        });
+        let Some(k) = first_text else {
+            for line in lines {
+                self.cell(line);
+            }
+            return;
+        };
+        let rest = c.slice(lines[k].start - c.start..c.text.len(), true);
+        if self.cur.reply.is_empty() && crate::reply::looks_like_letter(rest.text) {
+            for &line in &lines[..k] {
+                self.cell(line);
+            }
+            if let Some(p) = self.pending.take() {
+                self.empty(p);
+            }
+            self.cur.start = self.cur.start.min(c.start);
+            self.cur.reply.push(Value::from(rest));
+            self.last = Some(Slot::Reply);
+        } else {
+            for line in lines {
+                self.cell(line);
+            }
         }
     }
 
@@ -263,6 +300,11 @@ impl<'t> Walker<'t, '_, '_> {
         match field {
             Some(Field::Proposer) => set_once(&mut cur.proposer, v, p, &mut cur.extra),
             Some(Field::Number) => set_once(&mut cur.number, v, p, &mut cur.extra),
+            // `名称: | 关于…第96号提案的答复 |` names the page (the reply), not the proposal.
+            Some(Field::Title) if crate::reply::letter::is_title_end(v.text) => {
+                cur.page_title.get_or_insert(v);
+                cur.extra.push((p.written, v));
+            }
             Some(Field::Title) => set_once(&mut cur.title, v, p, &mut cur.extra),
             Some(Field::Category) => set_once(&mut cur.category, v, p, &mut cur.extra),
             Some(Field::DocNumber | Field::Session) => {
@@ -305,6 +347,10 @@ impl<'t> Walker<'t, '_, '_> {
             }
             Some(Field::ReplyDate) if cur.reply_date.is_none() => {
                 cur.reply_date = Some((p.written, v));
+            }
+            Some(Field::Meta) if labels::normalize(&p.written).0 == "信息名称" => {
+                cur.page_title.get_or_insert(v);
+                cur.extra.push((p.written, v));
             }
             _ => cur.extra.push((p.written, v)),
         }
@@ -466,6 +512,7 @@ pub struct Typed<'t> {
     pub reply: Vec<Para<'t>>,
     pub doc_number: Option<String>,
     pub session: Option<String>,
+    pub page_title: Option<String>,
     pub extra: IndexMap<String, String>,
 }
 
@@ -542,6 +589,7 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
         reply: long_text(&raw.reply),
         doc_number: raw.doc_number.map(|v| v.text.trim().to_string()),
         session: raw.session.map(|v| v.text.trim().to_string()),
+        page_title: raw.page_title.and_then(|v| text::text_field(v.text)),
         extra,
     }
 }

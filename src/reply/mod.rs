@@ -1,101 +1,92 @@
-//! Stage 4 — reply: the letter's structure. Finds the salutation, the closing and the outline of
-//! the body in the reply's paragraphs, and keeps every paragraph in exactly one part.
+//! Stage 4 — reply: the letter's structure. Reads the parts before the salutation (title lines,
+//! document number, flags), the salutation, the outline of the body, and the parts after it
+//! (closing, signature, contacts, copy-to, category and its legend), and records for every
+//! stretch of the letter which part it went to (`Piece`s), so that nothing is silently lost.
 
+pub mod letter;
 pub mod outline;
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::record::Reply;
+use crate::date::{DateError, Era};
+use crate::diag::Code;
+use crate::record::{Contact, Reply, Signature};
 use crate::text::{self, Para};
+use letter::Tail;
 
-/// A reply split into parts, with where each part starts (for diagnostics).
+/// Where a stretch of the letter went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Addressee,
+    Body,
+    Closing,
+    SectionLabel(usize),
+    SectionHeading(usize),
+    SectionText(usize),
+    MeasureLabel(usize),
+    MeasureTitle(usize),
+    MeasureText(usize),
+    SignatureUnit,
+    SignatureDate,
+    ContactName(usize),
+    ContactPhone(usize),
+    Cc,
+    Signer,
+    Category,
+    DocNumber,
+    /// Kept in the record's `extra` under this key.
+    Extra(String),
+    /// Labels and punctuation around a value (`联系人：`, a salutation's colon, `尊敬的`).
+    Frame,
+}
+
+/// A byte range of the decoded input and the part it went to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub part: Part,
+    pub range: Range<usize>,
+}
+
+impl Piece {
+    pub fn new(part: Part, range: Range<usize>) -> Self {
+        Piece { part, range }
+    }
+}
+
+/// A reply split into parts, plus what the letter says about the record around it.
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub reply: Reply,
-    /// Byte offset of the salutation, when there is one.
-    pub addressee_at: Option<usize>,
-    pub section_starts: Vec<usize>,
-    pub measure_starts: Vec<usize>,
-    /// The opening paragraph (`您提出的《…》收悉`), if found: kind and title hints live there.
+    /// Every non-blank stretch of the letter, in order.
+    pub pieces: Vec<Piece>,
+    /// The opening paragraph (`您提出的《…》收悉`).
     pub opening: Option<String>,
-}
-
-pub fn parse(paras: &[Para<'_>]) -> Parsed {
-    let mut parsed = Parsed::default();
-    let mut paras: Vec<Para<'_>> = paras.to_vec();
-
-    // Salutation: the first paragraph, when it addresses someone.
-    let mut head: Vec<Para<'_>> = Vec::new();
-    if let Some(&first) = paras.first()
-        && let Some((name, rest)) = salutation(first.text)
-    {
-        parsed.reply.addressee = Some(name.to_string());
-        parsed.addressee_at = Some(first.start);
-        paras.remove(0);
-        if let Some(rest) = rest {
-            let at = first.text.len() - rest.len();
-            head.push(first.from(at));
-        }
-    }
-
-    // Closing: the trailing paragraphs that thank, sign off or ask for feedback.
-    let closing = split_closing(&mut paras);
-    if !closing.is_empty() {
-        parsed.reply.closing = Some(text::joined(&closing));
-    }
-
-    head.extend(paras);
-    parsed.opening = head
-        .iter()
-        .take(3)
-        .find(|p| OPENING.is_match(p.text))
-        .map(|p| p.text.to_string());
-
-    let o = outline::outline(&head);
-    parsed.reply.body = text::joined(&o.body);
-    parsed.reply.sections = o.sections;
-    parsed.reply.measures = o.measures;
-    parsed.section_starts = o.section_starts;
-    parsed.measure_starts = o.measure_starts;
-    parsed
+    /// The proposal's title as the opening names it.
+    pub title: Option<String>,
+    /// The letter's own title line(s), joined: `关于…第150号提案的答复`.
+    pub letter_title: Option<String>,
+    pub doc_number: Option<String>,
+    pub category: Option<String>,
+    /// Letter lines with no field of their own (邮政编码, 领导签字, 类别说明, 落款日期 …).
+    pub extra: Vec<(String, String)>,
+    /// Problems found while reading, as (byte offset, code, message).
+    pub findings: Vec<(usize, Code, String)>,
+    /// A co-unit's letter (协办意见) addressed to the lead unit.
+    pub co_unit: bool,
+    /// Whether anything marked this text as a letter (salutation, opening, title, signature).
+    pub is_letter: bool,
 }
 
 /// `您(们)提出的…收悉`, `你们提出的…已收到`: the sentence that names what is being answered.
-static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:您|你|贵)(?:们|单位|委员会|组)?(?:所?提出|领衔提出|联名提出|提交|提)的|收悉|已收到|(?:答复|回复|复函|函告|汇报)如下")
+pub(crate) static OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:您|你|贵|貴)(?:们|們|单位|單位|会|會|委员会|組|组)?(?:所?提出|领衔提出|領銜提出|联名提出|聯名提出|提交|所提|提)的|收悉|敬悉|已收到|(?:答[复覆]|回[复覆]|[复復]函|函告|汇报|匯報)如下|[转轉]来的|[转轉]交的")
         .unwrap()
 });
 
-/// Reads a salutation: `张三代表:`, `尊敬的李四委员：`, `某某委员会:`, `王五委员，您好！`.
-/// Returns the addressee without honorific or colon, and any text fused after it.
-fn salutation(t: &str) -> Option<(&str, Option<&str>)> {
-    let (t, honorific) = match t.strip_prefix("尊敬的") {
-        Some(rest) => (rest.trim_start(), true),
-        None => (t, false),
-    };
-    // Fused greeting: `王五委员，您好！` or `王五委员:您好!现将…`
-    if let Some(hi) = t.find("您好").or_else(|| t.find("你好")) {
-        let name = t[..hi].trim_end_matches([':', '：', '，', ',', ' ', '\u{3000}']);
-        if !name.is_empty() && name.chars().count() <= 40 && !name.contains('。') {
-            return Some((name, Some(&t[hi..])));
-        }
-    }
-    let short = |s: &str| s.chars().count() <= 40 && !s.contains(['。', '，', ',', '！', '？']);
-    if let Some(name) = t.strip_suffix([':', '：']) {
-        let name = name.trim_end();
-        if !name.is_empty() && short(name) && !OPENING.is_match(name) {
-            return Some((name, None));
-        }
-    }
-    if honorific && short(t) {
-        return Some((t.trim_end_matches([':', '：']), None));
-    }
-    None
-}
-
-static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:最后[，,]?\s*)?(?:衷心|再次|诚挚|誠摯|真诚|真誠|非常|十分|由衷)?(?:地)?(?:感[谢謝]|[谢謝][谢謝])",
         r"|^特此(?:答[复覆]|函告|[复復]函|函[复復]|回[复覆]|[说說]明)",
@@ -109,31 +100,431 @@ static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// Takes the closing off the end of the paragraphs: the run of closing paragraphs at the end,
-/// and closing sentences fused onto the end of the last body paragraph.
-fn split_closing<'t>(paras: &mut Vec<Para<'t>>) -> Vec<Para<'t>> {
-    let mut first = paras.len();
-    while first > 0 && CLOSING.is_match(paras[first - 1].text) {
-        first -= 1;
+/// Whether a block of text without labels is a reply letter: an opening sentence, a salutation
+/// or a reply title line near its start. Only the first few kilobytes are looked at.
+pub fn looks_like_letter(t: &str) -> bool {
+    let mut end = t.len().min(4096);
+    while !t.is_char_boundary(end) {
+        end -= 1;
     }
-    let mut closing = paras.split_off(first);
-    if let Some(last) = paras.last().copied()
-        && let Some(at) = fused_closing(last.text)
+    let head = &t[..end];
+    let paras = text::paragraphs(head, 0);
+    OPENING.is_match(head)
+        || paras.iter().take(HEAD_LIMIT).enumerate().any(|(k, p)| {
+            letter::is_title_end(p.text)
+                || letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some()
+        })
+}
+
+/// How far into the letter a salutation or opening is looked for.
+const HEAD_LIMIT: usize = 12;
+
+pub fn parse(paras: &[Para<'_>], era: Era) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut body: Vec<Para<'_>> = Vec::new();
+    let n = paras.len();
+
+    // Where the letter proper starts: the salutation, else the opening sentence.
+    let mut salutation = None;
+    let mut opening_at = None;
+    for k in 0..n.min(HEAD_LIMIT) {
+        let next = paras.get(k + 1).map(|p| p.text);
+        if let Some(s) = letter::salutation(paras[k].text, next) {
+            salutation = Some((k, s));
+            break;
+        }
+        if OPENING.is_match(paras[k].text) {
+            opening_at = Some(k);
+            break;
+        }
+    }
+    let head_end = salutation
+        .as_ref()
+        .map(|(k, _)| *k)
+        .or(opening_at)
+        .unwrap_or(0);
+    let mut body_from = head_end;
+
+    head(&paras[..head_end], &mut parsed, &mut pieces, &mut body);
+
+    if let Some((k, s)) = salutation {
+        let p = paras[k];
+        parsed.reply.addressee = Some(p.text[s.name.clone()].to_string());
+        pieces.push(Piece::new(
+            Part::Addressee,
+            p.start + s.name.start..p.start + s.name.end,
+        ));
+        frames(p, std::slice::from_ref(&s.name), &mut pieces, s.rest);
+        if let Some(rest) = s.rest {
+            let greeting = p.from(rest);
+            pieces.push(Piece::new(Part::Body, greeting.start..greeting.end()));
+            body.push(greeting);
+        }
+        body_from = k + 1;
+    }
+
+    // The foot of the letter, read from the end.
+    let (tail_start, tail) = read_tail(&paras[body_from..], era);
+    let tail_start = body_from + tail_start;
+    let mut middle: Vec<Para<'_>> = paras[body_from..tail_start].to_vec();
+
+    // Closing sentences fused onto the end of the last body paragraph.
+    let mut fused_closing = None;
+    if let Some(last) = middle.last().copied()
+        && let Some(at) = fused_closing_at(last.text)
     {
-        let body = Para {
+        let kept = Para {
             start: last.start,
             text: last.text[..at].trim_end(),
         };
+        *middle.last_mut().expect("checked above") = kept;
         let tail = last.from(at);
-        *paras.last_mut().expect("checked above") = body;
-        closing.insert(0, tail);
+        pieces.push(Piece::new(Part::Closing, tail.start..tail.end()));
+        fused_closing = Some(tail);
     }
-    closing
+
+    parsed.opening = middle
+        .iter()
+        .chain(body.iter())
+        .take(4)
+        .find(|p| OPENING.is_match(p.text))
+        .map(|p| p.text.to_string());
+    parsed.title = parsed.opening.as_deref().and_then(letter::title_in_opening);
+
+    let o = outline::outline(&middle);
+    body.extend(o.body.iter().copied());
+    pieces.extend(o.pieces);
+    parsed.reply.body = text::joined(&body);
+    parsed.reply.sections = o.sections;
+    parsed.reply.measures = o.measures;
+
+    let mut closing: Vec<Para<'_>> = fused_closing.into_iter().collect();
+    foot(
+        &paras[tail_start..],
+        tail,
+        &mut parsed,
+        &mut pieces,
+        &mut closing,
+    );
+    if !closing.is_empty() {
+        parsed.reply.closing = Some(text::joined(&closing));
+    }
+
+    parsed.is_letter = parsed.reply.addressee.is_some()
+        || parsed.opening.is_some()
+        || parsed.letter_title.is_some()
+        || parsed.reply.signature.is_some();
+    parsed.co_unit = parsed.letter_title.as_deref().is_some_and(|t| {
+        t.contains("协办意见")
+            || t.contains("会办意见")
+            || t.contains("分办意见")
+            || t.contains("協辦意見")
+            || t.contains("會辦意見")
+    }) || parsed
+        .opening
+        .as_deref()
+        .is_some_and(|o| o.contains("转来的") || o.contains("轉來的"));
+    pieces.sort_by_key(|p| (p.range.start, p.range.end));
+    parsed.pieces = pieces;
+    parsed
+}
+
+/// The lines before the salutation: title lines (kept in the body), document number, flags,
+/// signer and labeled lines.
+fn head<'t>(
+    paras: &[Para<'t>],
+    parsed: &mut Parsed,
+    pieces: &mut Vec<Piece>,
+    body: &mut Vec<Para<'t>>,
+) {
+    // The title block: the last line ending like a reply title, with the short lines before it
+    // that it was split from.
+    let mut title_lines = 0..0;
+    if let Some(end) = paras.iter().rposition(|p| letter::is_title_end(p.text)) {
+        let mut start = end;
+        while start > 0
+            && end - start < 3
+            && letter::is_title_part(paras[start - 1].text)
+            && !letter::is_doc_number(paras[start - 1].text)
+        {
+            start -= 1;
+        }
+        title_lines = start..end + 1;
+        let joined: String = paras[title_lines.clone()]
+            .iter()
+            .map(|p| text::without_spaces(p.text))
+            .collect();
+        parsed.letter_title = Some(joined);
+    }
+
+    for (k, &p) in paras.iter().enumerate() {
+        let t = p.text;
+        if title_lines.contains(&k) {
+            pieces.push(Piece::new(Part::Body, p.start..p.end()));
+            body.push(p);
+        } else if letter::is_doc_number(t) {
+            parsed.doc_number.get_or_insert_with(|| t.to_string());
+            pieces.push(Piece::new(Part::DocNumber, p.start..p.end()));
+        } else if let Some(code) = letter::category_flag(t) {
+            parsed
+                .category
+                .get_or_insert_with(|| t[code.clone()].trim().to_string());
+            pieces.push(Piece::new(Part::Category, abs(p, &code)));
+            frames(p, &[code], pieces, None);
+        } else if let Some(name) = letter::signer(t) {
+            parsed
+                .reply
+                .signer
+                .get_or_insert_with(|| t[name.clone()].to_string());
+            pieces.push(Piece::new(Part::Signer, abs(p, &name)));
+            frames(p, &[name], pieces, None);
+        } else if let Some((label, value)) = letter::labeled(t) {
+            keep_labeled(p, label, value, parsed, pieces);
+        } else {
+            pieces.push(Piece::new(Part::Body, p.start..p.end()));
+            body.push(p);
+        }
+    }
+}
+
+fn keep_labeled(
+    p: Para<'_>,
+    label: Range<usize>,
+    value: Range<usize>,
+    parsed: &mut Parsed,
+    pieces: &mut Vec<Piece>,
+) {
+    let key = text::without_spaces(&p.text[label]);
+    parsed
+        .extra
+        .push((key.clone(), p.text[value.clone()].to_string()));
+    if !value.is_empty() {
+        pieces.push(Piece::new(Part::Extra(key), abs(p, &value)));
+    }
+    frames(p, &[value], pieces, None);
+}
+
+/// Reads the foot of the letter backwards; returns where it starts (index into `paras`) and
+/// what each of its paragraphs is, in reading order.
+fn read_tail(paras: &[Para<'_>], era: Era) -> (usize, Vec<Tail>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Seen {
+        Nothing,
+        Date,
+        Unit,
+        Closing,
+    }
+    let mut seen = Seen::Nothing;
+    let mut items = Vec::new();
+    let mut i = paras.len();
+    while i > 0 {
+        let t = paras[i - 1].text;
+        let closing = CLOSING.is_match(t);
+        let item = if seen == Seen::Closing {
+            if !closing {
+                break;
+            }
+            Tail::Closing
+        } else if let Some(c) = letter::contact(t) {
+            Tail::Contact(c)
+        } else if let Some(c) = letter::cc(t) {
+            Tail::Cc(c)
+        } else if let Some(s) = letter::signer(t) {
+            Tail::Signer(s)
+        } else if let Some(c) = letter::category_flag(t) {
+            Tail::Category(c)
+        } else if letter::is_legend(t) {
+            Tail::Legend
+        } else if let Some((l, v)) = letter::labeled(t) {
+            Tail::Labeled(l, v)
+        } else if let (Seen::Nothing, Some(sig)) = (seen, letter::signature_line(t, era)) {
+            seen = match &sig {
+                Tail::Signature { unit: Some(_), .. } => Seen::Unit,
+                _ => Seen::Date,
+            };
+            sig
+        } else if matches!(seen, Seen::Date | Seen::Unit) && !closing && letter::is_unit(t) {
+            seen = Seen::Unit;
+            Tail::Signature {
+                unit: Some(0..t.len()),
+                date: None,
+            }
+        } else if seen == Seen::Nothing
+            && !closing
+            && letter::is_unit(t)
+            && i >= 2
+            && CLOSING.is_match(paras[i - 2].text)
+        {
+            // A signature without a date, right after the closing.
+            seen = Seen::Unit;
+            Tail::Signature {
+                unit: Some(0..t.len()),
+                date: None,
+            }
+        } else if closing {
+            seen = Seen::Closing;
+            Tail::Closing
+        } else {
+            break;
+        };
+        items.push(item);
+        i -= 1;
+    }
+    items.reverse();
+    (i, items)
+}
+
+/// Turns the foot's paragraphs into the reply's closing, signature, contacts, copy-to, signer
+/// and category, and `extra` entries for the rest.
+fn foot<'t>(
+    paras: &[Para<'t>],
+    tail: Vec<Tail>,
+    parsed: &mut Parsed,
+    pieces: &mut Vec<Piece>,
+    closing: &mut Vec<Para<'t>>,
+) {
+    let mut units: Vec<String> = Vec::new();
+    let mut sig_date = None;
+    let mut has_signature = false;
+    let mut legend: Vec<&str> = Vec::new();
+    for (&p, item) in paras.iter().zip(tail) {
+        let t = p.text;
+        match item {
+            Tail::Closing => {
+                pieces.push(Piece::new(Part::Closing, p.start..p.end()));
+                closing.push(p);
+            }
+            Tail::Contact(values) => {
+                let contacts = &mut parsed.reply.contacts;
+                for (is_phone, span) in &values {
+                    let value = t[span.clone()].to_string();
+                    let attach = *is_phone && contacts.last().is_some_and(|c| c.phone.is_none());
+                    if !attach {
+                        contacts.push(Contact::default());
+                    }
+                    let i = contacts.len() - 1;
+                    let c = &mut contacts[i];
+                    let part = if *is_phone {
+                        c.phone = Some(value);
+                        Part::ContactPhone(i)
+                    } else {
+                        c.name = Some(value);
+                        Part::ContactName(i)
+                    };
+                    pieces.push(Piece::new(part, abs(p, span)));
+                }
+                let spans: Vec<_> = values.into_iter().map(|(_, s)| s).collect();
+                frames(p, &spans, pieces, None);
+            }
+            Tail::Cc(names) => {
+                for span in &names {
+                    parsed.reply.cc.push(t[span.clone()].to_string());
+                    pieces.push(Piece::new(Part::Cc, abs(p, span)));
+                }
+                frames(p, &names, pieces, None);
+            }
+            Tail::Signer(span) => {
+                parsed
+                    .reply
+                    .signer
+                    .get_or_insert_with(|| t[span.clone()].to_string());
+                pieces.push(Piece::new(Part::Signer, abs(p, &span)));
+                frames(p, &[span], pieces, None);
+            }
+            Tail::Category(span) => {
+                parsed
+                    .category
+                    .get_or_insert_with(|| t[span.clone()].trim().to_string());
+                pieces.push(Piece::new(Part::Category, abs(p, &span)));
+                frames(p, &[span], pieces, None);
+            }
+            Tail::Legend => {
+                legend.push(t);
+                pieces.push(Piece::new(Part::Extra(LEGEND_KEY.into()), p.start..p.end()));
+            }
+            Tail::Labeled(label, value) => keep_labeled(p, label, value, parsed, pieces),
+            Tail::Signature { unit, date } => {
+                has_signature = true;
+                let mut spans = Vec::new();
+                if let Some(u) = unit {
+                    units.push(t[u.clone()].to_string());
+                    pieces.push(Piece::new(Part::SignatureUnit, abs(p, &u)));
+                    spans.push(u);
+                }
+                if let Some((span, result)) = date {
+                    let raw = &t[span.clone()];
+                    match result {
+                        Ok(d) => {
+                            sig_date = Some(d.to_string());
+                            pieces.push(Piece::new(Part::SignatureDate, abs(p, &span)));
+                        }
+                        Err(e) => {
+                            let code = match e {
+                                DateError::Ambiguous(_) => Code::AmbiguousDate,
+                                _ => Code::BadDate,
+                            };
+                            parsed.findings.push((
+                                p.start + span.start,
+                                code,
+                                format!("signature {e}; kept in extra.{SIGNATURE_DATE_KEY}"),
+                            ));
+                            parsed
+                                .extra
+                                .push((SIGNATURE_DATE_KEY.into(), raw.to_string()));
+                            pieces.push(Piece::new(
+                                Part::Extra(SIGNATURE_DATE_KEY.into()),
+                                abs(p, &span),
+                            ));
+                        }
+                    }
+                    spans.push(span);
+                }
+                frames(p, &spans, pieces, None);
+            }
+        }
+    }
+    if !legend.is_empty() {
+        parsed.extra.push((LEGEND_KEY.into(), legend.join("\n")));
+    }
+    if has_signature {
+        parsed.reply.signature = Some(Signature {
+            unit: (!units.is_empty()).then(|| units.join("\n")),
+            date: sig_date,
+        });
+    }
+}
+
+/// The `extra` key for the A/B/C legend some letters append.
+pub const LEGEND_KEY: &str = "类别说明";
+/// The `extra` key for a signature date that could not be read (kept as written).
+pub const SIGNATURE_DATE_KEY: &str = "落款日期";
+
+fn abs(p: Para<'_>, span: &Range<usize>) -> Range<usize> {
+    p.start + span.start..p.start + span.end
+}
+
+/// Marks what lies around the value spans of a paragraph (labels, colons, brackets) as `Frame`,
+/// up to `until` (relative) when the rest of the paragraph goes elsewhere.
+fn frames(p: Para<'_>, values: &[Range<usize>], pieces: &mut Vec<Piece>, until: Option<usize>) {
+    let end = until.unwrap_or(p.text.len());
+    let mut spans: Vec<Range<usize>> = values.iter().filter(|r| !r.is_empty()).cloned().collect();
+    spans.sort_by_key(|r| r.start);
+    let mut at = 0;
+    for r in spans.iter().chain(std::iter::once(&(end..end))) {
+        if r.start > at {
+            let gap = &p.text[at..r.start];
+            if !gap.trim().is_empty() {
+                pieces.push(Piece::new(Part::Frame, p.start + at..p.start + r.start));
+            }
+        }
+        at = at.max(r.end);
+    }
 }
 
 /// Where a closing starts inside a paragraph: a sentence after `。！` from which every sentence
 /// to the end is a closing sentence.
-fn fused_closing(t: &str) -> Option<usize> {
+fn fused_closing_at(t: &str) -> Option<usize> {
     let starts: Vec<usize> = t
         .char_indices()
         .filter(|&(_, c)| matches!(c, '。' | '！' | '!'))
@@ -157,19 +548,7 @@ mod tests {
     use super::*;
 
     fn reply(s: &str) -> Parsed {
-        parse(&text::paragraphs(s, 0))
-    }
-
-    #[test]
-    fn salutations() {
-        assert_eq!(salutation("张建国委员:"), Some(("张建国委员", None)));
-        assert_eq!(salutation("尊敬的李红代表："), Some(("李红代表", None)));
-        assert_eq!(
-            salutation("王五委员，您好！"),
-            Some(("王五委员", Some("您好！")))
-        );
-        assert_eq!(salutation("您提出的建议收悉，现答复如下:"), None);
-        assert_eq!(salutation("现答复如下："), None);
+        parse(&text::paragraphs(s, 0), Era::Gregorian)
     }
 
     #[test]
@@ -184,5 +563,40 @@ mod tests {
             Some("感谢您对我局工作的关心和支持！\n特此答复。")
         );
         assert!(r.opening.unwrap().contains("收悉"));
+    }
+
+    #[test]
+    fn a_whole_published_letter() {
+        let letter = "通科函〔2023〕12号\n关于区政协十一届三次会议\n第150号提案的\n答 复\n张建国委员：\n您提出的《关于加强科技人才引进的提案》收悉，现答复如下：\n一、已做的工作\n今年引进人才120名。\n二、下一步打算\n完善住房保障。\n感谢您对科技工作的关心。\n某某区科学技术局\n2023年6月1日\n联系人：王芳；联系电话：0513-86000000\n抄送：区政协提案委、区政府办公室\n办复类别：A类\n（A类：所提问题已经解决；B类：正在解决；C类：暂不能解决）";
+        let r = reply(letter);
+        assert_eq!(r.doc_number.as_deref(), Some("通科函〔2023〕12号"));
+        assert_eq!(
+            r.letter_title.as_deref(),
+            Some("关于区政协十一届三次会议第150号提案的答复")
+        );
+        assert_eq!(r.reply.addressee.as_deref(), Some("张建国委员"));
+        assert_eq!(r.title.as_deref(), Some("关于加强科技人才引进的提案"));
+        assert_eq!(r.reply.measures.len(), 2);
+        assert_eq!(r.reply.closing.as_deref(), Some("感谢您对科技工作的关心。"));
+        let sig = r.reply.signature.as_ref().unwrap();
+        assert_eq!(sig.unit.as_deref(), Some("某某区科学技术局"));
+        assert_eq!(sig.date.as_deref(), Some("2023-06-01"));
+        assert_eq!(
+            r.reply.contacts,
+            vec![Contact {
+                name: Some("王芳".into()),
+                phone: Some("0513-86000000".into())
+            }]
+        );
+        assert_eq!(r.reply.cc, vec!["区政协提案委", "区政府办公室"]);
+        assert_eq!(r.category.as_deref(), Some("A类"));
+        assert_eq!(r.extra[0].0, LEGEND_KEY);
+        assert!(r.is_letter && !r.co_unit);
+        // the title lines stay in the body, where nothing is lost
+        assert!(
+            r.reply
+                .body
+                .starts_with("关于区政协十一届三次会议\n第150号提案的\n答 复\n您提出的")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! in the README (outermost present level → sections when there are two levels or more, the next
 //! one → measures; deeper levels stay in their measure's text).
 
+use super::{Part, Piece};
 use crate::record::{Measure, Section};
 use crate::text::{self, Level, Para};
 
@@ -12,28 +13,41 @@ pub struct Outline<'t> {
     pub body: Vec<Para<'t>>,
     pub sections: Vec<Section>,
     pub measures: Vec<Measure>,
-    /// Where each section and measure starts (byte offsets), parallel to the vectors above.
-    pub section_starts: Vec<usize>,
-    pub measure_starts: Vec<usize>,
+    /// Where every part came from.
+    pub pieces: Vec<Piece>,
 }
 
 /// An item under construction: its marker, its heading and its paragraphs.
 struct Item<'t> {
     number: u32,
     label: &'t str,
-    start: usize,
     heading: String,
     paras: Vec<Para<'t>>,
 }
 
 impl<'t> Item<'t> {
-    fn new(p: Para<'t>, m: text::Marker<'t>) -> Self {
+    /// Reads an item's first paragraph; `part` makes its (label, heading, text) pieces.
+    fn new(
+        p: Para<'t>,
+        m: text::Marker<'t>,
+        part: impl Fn(u8) -> Part,
+        pieces: &mut Vec<Piece>,
+    ) -> Self {
+        pieces.push(Piece::new(part(0), p.start..p.start + m.label.len()));
         let rest = p.from(m.label.len());
-        let (heading, first) = run_in_heading(rest);
+        let (heading, stop, first) = run_in_heading(rest);
+        if !heading.is_empty() {
+            pieces.push(Piece::new(part(1), rest.start..rest.start + heading.len()));
+        }
+        if let Some(stop) = stop {
+            pieces.push(Piece::new(Part::Frame, stop));
+        }
+        if let Some(first) = first {
+            pieces.push(Piece::new(part(2), first.start..first.end()));
+        }
         Item {
             number: m.number,
             label: m.label,
-            start: p.start,
             heading,
             paras: first.into_iter().collect(),
         }
@@ -78,36 +92,47 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
     let mut open = Open::Body;
 
     for &p in paras {
-        let m = text::marker(p.text);
-        match m {
+        match text::marker(p.text) {
             Some(m) if Some(m.level) == section_level => {
-                sections.push(Item::new(p, m));
+                let i = sections.len();
+                let part = |k| match k {
+                    0 => Part::SectionLabel(i),
+                    1 => Part::SectionHeading(i),
+                    _ => Part::SectionText(i),
+                };
+                sections.push(Item::new(p, m, part, &mut out.pieces));
                 open = Open::Section;
             }
             Some(m) if Some(m.level) == measure_level => {
+                let i = measures.len();
+                let part = |k| match k {
+                    0 => Part::MeasureLabel(i),
+                    1 => Part::MeasureTitle(i),
+                    _ => Part::MeasureText(i),
+                };
                 let section = sections.last().map(|s| s.number);
-                measures.push((section, Item::new(p, m)));
+                measures.push((section, Item::new(p, m, part, &mut out.pieces)));
                 open = Open::Measure;
             }
-            _ => match open {
-                Open::Body => out.body.push(p),
-                Open::Section => sections
-                    .last_mut()
-                    .expect("a section is open")
-                    .paras
-                    .push(p),
-                Open::Measure => measures
-                    .last_mut()
-                    .expect("a measure is open")
-                    .1
-                    .paras
-                    .push(p),
-            },
+            _ => {
+                let (part, paras) = match open {
+                    Open::Body => (Part::Body, &mut out.body),
+                    Open::Section => {
+                        let i = sections.len() - 1;
+                        (Part::SectionText(i), &mut sections[i].paras)
+                    }
+                    Open::Measure => {
+                        let i = measures.len() - 1;
+                        (Part::MeasureText(i), &mut measures[i].1.paras)
+                    }
+                };
+                out.pieces.push(Piece::new(part, p.start..p.end()));
+                paras.push(p);
+            }
         }
     }
 
     for s in sections {
-        out.section_starts.push(s.start);
         out.sections.push(Section {
             number: s.number,
             label: s.label.to_string(),
@@ -116,7 +141,6 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
         });
     }
     for (section, m) in measures {
-        out.measure_starts.push(m.start);
         out.measures.push(Measure {
             number: m.number,
             label: m.label.to_string(),
@@ -130,20 +154,22 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
 
 /// Splits an item's first paragraph into its run-in heading and the rest. The heading runs to
 /// the first `。`, or to a space that ends a short heading written without punctuation
-/// (`聚力做强南通高新区 把…`); without either, the whole paragraph is the heading.
-fn run_in_heading(p: Para<'_>) -> (String, Option<Para<'_>>) {
+/// (`聚力做强南通高新区 把…`); without either, the whole paragraph is the heading. Also returns
+/// the span of the `。` that closed the heading.
+fn run_in_heading(p: Para<'_>) -> (String, Option<std::ops::Range<usize>>, Option<Para<'_>>) {
     let t = p.text;
     let stop = t.find('。');
     let space = heading_space(t);
-    let (end, skip) = match (stop, space) {
-        (Some(s), Some((sp, sp_len))) if sp < s => (sp, sp_len),
-        (Some(s), _) => (s, '。'.len_utf8()),
-        (None, Some((sp, sp_len))) => (sp, sp_len),
-        (None, None) => return (t.to_string(), None),
+    let (end, skip, frame) = match (stop, space) {
+        (Some(s), Some((sp, sp_len))) if sp < s => (sp, sp_len, false),
+        (Some(s), _) => (s, '。'.len_utf8(), true),
+        (None, Some((sp, sp_len))) => (sp, sp_len, false),
+        (None, None) => return (t.to_string(), None, None),
     };
-    let heading = t[..end].trim().to_string();
+    let heading = t[..end].trim_end().to_string();
     let rest = p.from(end + skip);
-    (heading, (!rest.text.is_empty()).then_some(rest))
+    let frame = frame.then(|| p.start + end..p.start + end + skip);
+    (heading, frame, (!rest.text.is_empty()).then_some(rest))
 }
 
 /// A space that closes a heading: within the first 40 characters, after at least two, and not
@@ -152,10 +178,10 @@ fn heading_space(t: &str) -> Option<(usize, usize)> {
     let mut count = 0;
     let mut prev = None;
     for (i, c) in t.char_indices() {
-        if c.is_whitespace() {
+        if text::is_space(c) {
             let ws_len = t[i..]
                 .chars()
-                .take_while(|c| c.is_whitespace())
+                .take_while(|&c| text::is_space(c))
                 .map(char::len_utf8)
                 .sum();
             let stray = matches!(

@@ -55,3 +55,197 @@ pub fn assert_valid(what: &str, value: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// Words that may frame a value in a letter (labels before a colon, the honorific): the only
+/// text besides punctuation that a reply may drop on the way to the record.
+const FRAME_WORDS: &[&str] = &[
+    "尊敬的各位",
+    "尊敬的",
+    "承办人及联系电话",
+    "联系人及电话",
+    "联系电话",
+    "联系方式",
+    "联系人",
+    "聯絡電話",
+    "聯絡人",
+    "聯繫人",
+    "承办人",
+    "承辦人",
+    "经办人",
+    "經辦人",
+    "电话",
+    "電話",
+    "手机",
+    "手機",
+    "抄送",
+    "抄报",
+    "抄報",
+    "签发人",
+    "簽發人",
+    "审签",
+    "審簽",
+    "签发",
+    "邮政编码",
+    "邮编",
+    "郵遞區號",
+    "地址",
+    "通讯地址",
+    "传真",
+    "傳真",
+    "电子邮箱",
+    "电子信箱",
+    "领导签字",
+    "領導簽字",
+    "公开方式",
+    "公开属性",
+    "公開方式",
+    "办理结果标注",
+    "辦理結果標註",
+    "办理结果",
+    "辦理結果",
+    "办复类别",
+    "辦復類別",
+    "答复类别",
+    "答覆類別",
+    "办理类别",
+    "辦理類別",
+    "类别",
+    "類別",
+];
+
+/// The nothing-lost check: every non-whitespace character of each record's reply, in order, is
+/// in exactly one part of the record (addressee, body, section and measure labels / headings /
+/// texts, closing, signature, contacts, copy-to, signer, category, document number, `extra`),
+/// or is punctuation or a label word framing one of them. Each part's text, rebuilt from its
+/// pieces in input order, equals what the record holds.
+pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
+    use propex::reply::Part;
+    for (r, span) in x.records.iter().zip(&x.spans) {
+        if span.reply.is_empty() {
+            continue;
+        }
+        let reply = r.reply.as_ref().expect("reply text gives a reply");
+        let text = x.text.as_str();
+        let piece_text = |p: &propex::reply::Piece| &text[p.range.clone()];
+
+        // Pieces lie inside the reply, in order, without overlap, and cover every
+        // non-whitespace character of it.
+        let mut pieces = span.pieces.clone();
+        pieces.sort_by_key(|p| p.range.start);
+        for w in pieces.windows(2) {
+            assert!(
+                w[0].range.end <= w[1].range.start,
+                "{what}: pieces overlap: {:?} {:?}",
+                w[0],
+                w[1]
+            );
+        }
+        for p in &pieces {
+            assert!(
+                span.reply
+                    .iter()
+                    .any(|r| r.start <= p.range.start && p.range.end <= r.end),
+                "{what}: piece outside the reply: {p:?}"
+            );
+        }
+        for range in &span.reply {
+            for (i, c) in text[range.clone()].char_indices() {
+                let at = range.start + i;
+                if c.is_whitespace() {
+                    continue;
+                }
+                assert!(
+                    pieces.iter().any(|p| p.range.contains(&at)),
+                    "{what}: {c:?} at byte {at} went nowhere: …{}…",
+                    &text[at..].chars().take(20).collect::<String>()
+                );
+            }
+        }
+
+        // Every piece is where its part says, and each part is exactly its pieces.
+        let joined = |part: &dyn Fn(&Part) -> bool| -> String {
+            pieces
+                .iter()
+                .filter(|p| part(&p.part))
+                .map(piece_text)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            joined(&|p| *p == Part::Addressee),
+            reply.addressee.clone().unwrap_or_default(),
+            "{what}: addressee"
+        );
+        assert_eq!(joined(&|p| *p == Part::Body), reply.body, "{what}: body");
+        assert_eq!(
+            joined(&|p| *p == Part::Closing),
+            reply.closing.clone().unwrap_or_default(),
+            "{what}: closing"
+        );
+        for (i, s) in reply.sections.iter().enumerate() {
+            assert_eq!(joined(&|p| *p == Part::SectionLabel(i)), s.label, "{what}");
+            assert_eq!(
+                joined(&|p| *p == Part::SectionHeading(i)),
+                s.heading,
+                "{what}"
+            );
+            assert_eq!(joined(&|p| *p == Part::SectionText(i)), s.text, "{what}");
+        }
+        for (i, m) in reply.measures.iter().enumerate() {
+            assert_eq!(joined(&|p| *p == Part::MeasureLabel(i)), m.label, "{what}");
+            assert_eq!(joined(&|p| *p == Part::MeasureTitle(i)), m.title, "{what}");
+            assert_eq!(joined(&|p| *p == Part::MeasureText(i)), m.text, "{what}");
+        }
+        for (i, c) in reply.contacts.iter().enumerate() {
+            assert_eq!(
+                joined(&|p| *p == Part::ContactName(i)),
+                c.name.clone().unwrap_or_default(),
+                "{what}: contact {i}"
+            );
+            assert_eq!(
+                joined(&|p| *p == Part::ContactPhone(i)),
+                c.phone.clone().unwrap_or_default(),
+                "{what}: contact {i}"
+            );
+        }
+        assert_eq!(
+            joined(&|p| *p == Part::Cc),
+            reply.cc.join("\n"),
+            "{what}: cc"
+        );
+        let sig = reply.signature.clone().unwrap_or_default();
+        assert_eq!(
+            joined(&|p| *p == Part::SignatureUnit),
+            sig.unit.clone().unwrap_or_default(),
+            "{what}: signature unit"
+        );
+        let dates = joined(&|p| *p == Part::SignatureDate);
+        if !dates.is_empty() {
+            let parsed = propex::date::parse(&dates, propex::date::Era::Roc).unwrap();
+            assert_eq!(Some(parsed.to_string()), sig.date, "{what}: signature date");
+        }
+        for p in &pieces {
+            let t = piece_text(p);
+            match &p.part {
+                Part::Signer => assert_eq!(reply.signer.as_deref(), Some(t), "{what}"),
+                Part::Category => assert_eq!(r.category.as_deref(), Some(t.trim()), "{what}"),
+                Part::DocNumber => assert_eq!(r.doc_number.as_deref(), Some(t), "{what}"),
+                Part::Extra(key) => assert!(
+                    r.extra.get(key).is_some_and(|v| v.contains(t)),
+                    "{what}: {t:?} not in extra.{key}"
+                ),
+                Part::Frame => {
+                    let mut rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                    for w in FRAME_WORDS {
+                        rest = rest.replace(w, "");
+                    }
+                    assert!(
+                        !rest.chars().any(|c| c.is_alphanumeric()),
+                        "{what}: text {t:?} was dropped as if it were a label"
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}

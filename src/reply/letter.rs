@@ -1,0 +1,620 @@
+//! The parts of a published reply letter around its body (FORMAT.md §3): title lines, document
+//! number and flags before the salutation; closing, signature, contacts, copy-to and category
+//! lines after the body. Each reader looks at one paragraph and says which bytes of it are what.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::date::{self, DateError, Era};
+
+/// Byte ranges inside one paragraph's text.
+pub type Span = Range<usize>;
+
+// ---------------------------------------------------------------------------------------------
+// Before the salutation
+
+static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:答复|答覆|复函|覆函|復函|回复|回覆|答复函|答覆函|办理情况|辦理情況|办理情况的?(?:报告|函)|[协協会會分][办辦]意[见見](?:函)?)$").unwrap()
+});
+
+/// The letter's own title, or its last line: `关于区政协十一届三次会议第150号提案的答复`,
+/// `答 复` alone. No sentence punctuation, ending in a reply word.
+pub fn is_title_end(t: &str) -> bool {
+    let t = crate::text::without_spaces(t);
+    t.chars().count() <= 80
+        && !has_sentence_punct(&t)
+        && !t.contains([':', '：'])
+        && TITLE_END.is_match(&t)
+}
+
+/// A line that can open a title split over several lines: short, no sentence punctuation.
+pub fn is_title_part(t: &str) -> bool {
+    t.chars().count() <= 60 && !has_sentence_punct(t) && !t.contains([':', '：'])
+}
+
+fn has_sentence_punct(t: &str) -> bool {
+    t.contains(['。', '，', '；', '！', '？', ',', ';', '!', '?'])
+}
+
+static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}A-Za-z]{1,16}\s*[〔\[［【(（]\s*(?:19|20)[0-9]{2}\s*[〕\]］】)）]\s*第?\s*[0-9０-９]{1,5}\s*[号號]$").unwrap()
+});
+
+/// A document number on its own: `某政发〔2023〕148号`, `通科函[2023]12号`.
+pub fn is_doc_number(t: &str) -> bool {
+    DOC_NUMBER.is_match(t)
+}
+
+/// A category code: `A类`, `B`, `A1`, `甲类`.
+const CODE: &str = r"[A-Da-dＡ-Ｄ甲乙丙丁][0-9]?\s*[类類]?";
+
+static FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:[\[【(（]\s*)?(?:办理结果标注|辦理結果標註|办理结果|辦理結果|办复类别|辦復類別|答复类别|答覆類別|办理类别|辦理類別|类别|類別)\s*[:：(（]?\s*({CODE})\s*[)）]?\s*(?:[\]】)）])?$"
+    ))
+    .unwrap()
+});
+
+/// A handling-category flag: `[办理结果标注(A1)]`, `办理结果:B`, `办复类别：B类`. Returns the
+/// code's span.
+pub fn category_flag(t: &str) -> Option<Span> {
+    FLAG.captures(t).and_then(|c| c.get(1)).map(|m| m.range())
+}
+
+static LEGEND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-DＡ-Ｄ]\s*[类類]\s*[:：为為是（(]").unwrap());
+
+/// The explanation of the categories that some letters append: `（A类：已解决…；B类：…）`,
+/// `注：A类为…`, or one line of it (`B类：正在解决`).
+pub fn is_legend(t: &str) -> bool {
+    let body = t.trim_start_matches(['(', '（', '[', '【']);
+    let body = body
+        .strip_prefix("注")
+        .or_else(|| body.strip_prefix("說明"))
+        .or_else(|| body.strip_prefix("说明"))
+        .or_else(|| body.strip_prefix("备注"))
+        .map(|r| r.trim_start_matches([':', '：']))
+        .unwrap_or(body);
+    LEGEND.find(body).is_some_and(|m| m.start() == 0) || LEGEND.find_iter(t).count() >= 2
+}
+
+// ---------------------------------------------------------------------------------------------
+// The salutation
+
+/// Spans of a salutation paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Salutation {
+    pub name: Span,
+    /// Text fused after it (`您好！…`), which stays in the body.
+    pub rest: Option<usize>,
+}
+
+const ADDRESSEE_ENDS: &[&str] = &[
+    "委员",
+    "委員",
+    "代表",
+    "议员",
+    "議員",
+    "同志",
+    "先生",
+    "女士",
+    "主席",
+    "主委",
+    "委员会",
+    "委員會",
+    "工委",
+    "小组",
+    "小組",
+    "支部",
+    "界别",
+    "界別",
+    "党委",
+    "黨委",
+    "区委",
+    "區委",
+    "区委会",
+    "區委會",
+    "市委",
+    "市委会",
+    "总支",
+    "們",
+    "们",
+    "局",
+    "办",
+    "辦",
+    "院",
+    "会",
+    "會",
+    "室",
+    "中心",
+    "政府",
+];
+
+/// Reads a salutation: `张三代表:`, `尊敬的李四委员：`, `某某委员会:`, `王五委员，您好！`,
+/// `甲、乙、丙委员` (no colon, when `next` opens the letter).
+pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
+    let honorific = ["尊敬的", "尊敬的各位"]
+        .iter()
+        .rev()
+        .find_map(|h| t.strip_prefix(h).map(|_| h.len()))
+        .unwrap_or(0);
+    let body = &t[honorific..];
+    let lead = body.len() - body.trim_start().len();
+    let from = honorific + lead;
+    let body = &t[from..];
+    let short = |s: &str| {
+        let n = s.chars().count();
+        (1..=40).contains(&n) && !has_sentence_punct(s) && !s.contains(['。', '：', ':'])
+    };
+
+    // Fused greeting: `王五委员，您好！` or `王五委员:您好!现将…`
+    if let Some(hi) = body.find("您好").or_else(|| body.find("你好")) {
+        let name = body[..hi].trim_end_matches([':', '：', '，', ',', ' ', '\u{3000}', '!', '！']);
+        if short(name) {
+            return Some(Salutation {
+                name: from..from + name.len(),
+                rest: Some(from + hi),
+            });
+        }
+    }
+    if let Some(name) = body.strip_suffix([':', '：']) {
+        let name = name.trim_end();
+        if short(name) && !super::OPENING.is_match(name) && !is_title_end(name) {
+            return Some(Salutation {
+                name: from..from + name.len(),
+                rest: None,
+            });
+        }
+    }
+    // No colon: only a short name ending like an addressee, right before the opening.
+    let opens = next.is_some_and(|n| {
+        super::OPENING.is_match(n) || n.starts_with("您好") || n.starts_with("你好")
+    });
+    if short(body)
+        && (honorific > 0 || opens)
+        && ADDRESSEE_ENDS.iter().any(|e| body.ends_with(e))
+        && !is_title_end(body)
+    {
+        return Some(Salutation {
+            name: from..t.len(),
+            rest: None,
+        });
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// After the body
+
+/// What one tail paragraph holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tail {
+    /// Names and phones, in order: (is_phone, span).
+    Contact(Vec<(bool, Span)>),
+    Cc(Vec<Span>),
+    Signer(Span),
+    Category(Span),
+    Legend,
+    /// A `label: value` line kept in `extra` (邮政编码, 地址, 领导签字 …): (label span, value span).
+    Labeled(Span, Span),
+    /// Thanks, 特此答复, 此致 敬礼, a feedback request.
+    Closing,
+    /// The signing unit, the date, or both on one line.
+    Signature {
+        unit: Option<Span>,
+        date: Option<(Span, Result<date::Date, DateError>)>,
+    },
+}
+
+static CONTACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(承\s*办\s*人\s*及\s*联\s*系\s*电\s*话|联\s*系\s*人\s*及\s*电\s*话|联\s*系\s*人|聯\s*絡\s*人|聯\s*繫\s*人|承\s*办\s*人|承\s*辦\s*人|经\s*办\s*人|經\s*辦\s*人|联\s*系\s*电\s*话|聯\s*絡\s*電\s*話|联\s*系\s*方\s*式|电\s*话|電\s*話|手\s*机|手\s*機)\s*[:：]").unwrap()
+});
+
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(]?[0-9０-９]{3,5}[）)]?[-－—\s]?[0-9０-９]{6,8}(?:[-－转轉][0-9０-９]{1,5})?|1[3-9][0-9]{9}|[0-9０-９]{7,8}")
+        .unwrap()
+});
+
+/// `联系人：张三`, `联系电话：0513-8xxxxxxx`, `联系人:某;联系电话:某`, `（联系人：张三，电话：123）`,
+/// `承办人及联系电话：张三 0513-…`.
+pub fn contact(t: &str) -> Option<Vec<(bool, Span)>> {
+    let lead = t.len() - t.trim_start_matches(['(', '（', '[', '【']).len();
+    let labels: Vec<_> = CONTACT_LABEL.captures_iter(t).collect();
+    let first = labels.first()?.get(0)?;
+    if first.start() != lead {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, cap) in labels.iter().enumerate() {
+        let whole = cap.get(0)?;
+        let label: String = cap[1].chars().filter(|c| !c.is_whitespace()).collect();
+        let end = labels
+            .get(i + 1)
+            .and_then(|n| n.get(0))
+            .map_or(t.len(), |m| m.start());
+        let value = trim_span(
+            t,
+            whole.end()..end,
+            &[
+                ' ', '\u{3000}', '；', ';', '，', ',', '。', '、', ')', '）', ']', '】',
+            ],
+        );
+        if value.is_empty() {
+            continue;
+        }
+        let is_phone_label = label.contains("电话")
+            || label.contains("電話")
+            || label.contains("手机")
+            || label.contains("手機")
+            || label.contains("方式");
+        let is_both = label.contains('及');
+        if is_both {
+            // `张三 0513-86000000`: the name, then the number.
+            match PHONE.find(&t[value.clone()]) {
+                Some(m) => {
+                    let name = trim_span(
+                        t,
+                        value.start..value.start + m.start(),
+                        &[' ', '\u{3000}', '，', ',', '；', ';', '、', '：', ':'],
+                    );
+                    if !name.is_empty() {
+                        out.push((false, name));
+                    }
+                    out.push((true, value.start + m.start()..value.end));
+                }
+                None => out.push((false, value)),
+            }
+        } else {
+            out.push((is_phone_label, value));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+static CC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:抄\s*送|抄\s*报|抄\s*報)\s*[:：]\s*").unwrap());
+
+/// `抄送：甲、乙，丙。` → the unit names.
+pub fn cc(t: &str) -> Option<Vec<Span>> {
+    let m = CC.find(t)?;
+    let mut out = Vec::new();
+    let mut at = m.end();
+    for piece in t[m.end()..].split(['、', '，', ',', '；', ';']) {
+        let span = trim_span(t, at..at + piece.len(), &[' ', '\u{3000}', '。', '.']);
+        if !span.is_empty() {
+            out.push(span);
+        }
+        at += piece.len() + piece_sep_len(&t[at + piece.len()..]);
+    }
+    Some(out)
+}
+
+fn piece_sep_len(rest: &str) -> usize {
+    rest.chars().next().map_or(0, char::len_utf8)
+}
+
+static SIGNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:签\s*发\s*人|簽\s*發\s*人|审\s*签|審\s*簽|签\s*发|簽\s*發)\s*[:：]\s*")
+        .unwrap()
+});
+
+/// `签发人：王五`, `审签：李四` → the name.
+pub fn signer(t: &str) -> Option<Span> {
+    let m = SIGNER.find(t)?;
+    let span = trim_span(t, m.end()..t.len(), &[' ', '\u{3000}', '。']);
+    (!span.is_empty()).then_some(span)
+}
+
+static LABELED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(邮\s*政\s*编\s*码|郵\s*遞\s*區\s*號|邮\s*编|地\s*址|通\s*讯\s*地\s*址|传\s*真|傳\s*真|电\s*子\s*邮\s*箱|电\s*子\s*信\s*箱|领\s*导\s*签\s*字|領\s*導\s*簽\s*字|公\s*开\s*方\s*式|公\s*开\s*属\s*性|公\s*開\s*方\s*式)\s*[:：]\s*").unwrap()
+});
+
+/// A `label: value` line of the letter's foot that has no field: 邮政编码, 地址, 领导签字 (often
+/// left empty) … Returns the label and value spans.
+pub fn labeled(t: &str) -> Option<(Span, Span)> {
+    let c = LABELED.captures(t)?;
+    let label = c.get(1)?.range();
+    let value = trim_span(t, c.get(0)?.end()..t.len(), &[' ', '\u{3000}', '。']);
+    Some((label, value))
+}
+
+const UNIT_ENDS: &[&str] = &[
+    "局",
+    "委",
+    "办",
+    "辦",
+    "院",
+    "厅",
+    "廳",
+    "部",
+    "处",
+    "處",
+    "会",
+    "會",
+    "中心",
+    "公司",
+    "政府",
+    "办公室",
+    "辦公室",
+    "所",
+    "站",
+    "队",
+    "隊",
+    "馆",
+    "館",
+    "社",
+    "行",
+    "集团",
+    "署",
+    "室",
+    "科",
+    "府",
+    "组",
+    "組",
+    "团",
+    "團",
+    "联",
+    "聯",
+    "司",
+    "庭",
+    "署",
+    "区",
+    "區",
+    "县",
+    "縣",
+    "街道",
+];
+
+/// The signing department: a short line naming a unit (`南通市通州区科学技术局`,
+/// `某某局（代章）`).
+pub fn is_unit(t: &str) -> bool {
+    let n = t.chars().count();
+    if !(2..=40).contains(&n) || has_sentence_punct(t) || t.contains([':', '：']) {
+        return false;
+    }
+    let core = t
+        .trim_end_matches([')', '）'])
+        .trim_end_matches(|c: char| c != '(' && c != '（')
+        .trim_end_matches(['(', '（']);
+    let core = if core.is_empty() { t } else { core };
+    UNIT_ENDS.iter().any(|e| core.ends_with(e))
+}
+
+/// A date line of the signature, alone or after the unit: `2021年9月30日`,
+/// `南通市某某局 2023-05-10`, `二〇二二年七月八日`, `2023927` (ambiguous).
+pub fn signature_line(t: &str, era: Era) -> Option<Tail> {
+    let stripped = t.trim_end_matches(['。', '.']);
+    let whole = match date::parse(stripped, era) {
+        Err(DateError::Unreadable(_)) => None,
+        r => Some(r),
+    };
+    if let Some(r) = whole {
+        let end = stripped.len();
+        return Some(Tail::Signature {
+            unit: None,
+            date: Some((0..end, r)),
+        });
+    }
+    // `单位 日期` on one line: the date must close the line.
+    let (range, r) = date::find(t, era)?;
+    if range.end != stripped.len() || range.start == 0 {
+        return None;
+    }
+    let unit = trim_span(t, 0..range.start, &[' ', '\u{3000}']);
+    (is_unit(&t[unit.clone()])).then_some(Tail::Signature {
+        unit: Some(unit),
+        date: Some((range, r)),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The record's number, session and title, as the letter states them
+
+static NUMBER_IN_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"第\s*([0-9０-９]+)\s*[号號]").unwrap());
+
+/// `…第150号提案…` → "150".
+pub fn number_in(t: &str) -> Option<String> {
+    NUMBER_IN_TITLE
+        .captures(t)
+        .map(|c| crate::fields::identifier(&c[1]))
+}
+
+static SESSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{Han}]{0,12}?[一二三四五六七八九十]+\s*[届屆]\s*[\p{Han}]{0,6}?[一二三四五六七八九十]+\s*次(?:全体|全體)?\s*(?:会议|會議|大会|大會|定期大会|定期大會)").unwrap()
+});
+
+/// The meeting named in a title: `关于区政协十一届三次会议第150号提案的答复` →
+/// `区政协十一届三次会议`.
+pub fn session_in(t: &str) -> Option<String> {
+    let m = SESSION.find(t)?;
+    let s = m.as_str();
+    // The match may reach back over `…办公室关于`: keep what follows the last 关于 / 对.
+    let cut = ["关于", "關於", "对", "對", "在"]
+        .iter()
+        .filter_map(|w| s.rfind(w).map(|i| i + w.len()))
+        .max()
+        .unwrap_or(0);
+    let s = s[cut..].trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+static QUOTED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:提出|所提|提交|领衔提出|聯名提出|联名提出|[转轉]来|[转轉]交|[转轉]办|提)的?\s*(?:《([^》]{2,120})》|“([^”]{2,120})”|「([^」]{2,120})」|(关于.{2,120}?(?:的建议|的提案|之建议|之提案|的建議|之建議|建议|提案|建議)))(?:的提案|的建议|的建議)?\s*(?:[（(]\s*第?\s*[0-9０-９]+\s*[号號]\s*[)）])?\s*(?:已?收悉|敬悉|已收到|收到|我们|我局|已|，|,)")
+        .unwrap()
+});
+
+/// The proposal's title as the opening sentence names it: `您提出的《…》收悉`, `“…”`, `「…」`,
+/// or bare up to 的建议 / 的提案.
+pub fn title_in_opening(t: &str) -> Option<String> {
+    let c = QUOTED_TITLE.captures(t)?;
+    (1..=4)
+        .find_map(|i| c.get(i))
+        .map(|m| m.as_str().trim().to_string())
+}
+
+/// Trims characters from both ends of `t[span]`, returning the narrower span.
+fn trim_span(t: &str, span: Span, chars: &[char]) -> Span {
+    let s = &t[span.clone()];
+    let left = s.len() - s.trim_start_matches(chars).len();
+    let right = s.trim_end_matches(chars).len();
+    if right <= left {
+        return span.start..span.start;
+    }
+    span.start + left..span.start + right
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(t: &'a str, spans: &[(bool, Span)]) -> Vec<(bool, &'a str)> {
+        spans.iter().map(|(p, s)| (*p, &t[s.clone()])).collect()
+    }
+
+    #[test]
+    fn title_lines_doc_numbers_and_flags() {
+        assert!(is_title_end("关于区政协十一届三次会议第150号提案的答复"));
+        assert!(is_title_end("对市政协九届四次会议第63号提案的答复"));
+        assert!(is_title_end("答 复"));
+        assert!(is_title_end("关于第88号提案的协办意见"));
+        assert!(!is_title_end("现答复如下：我们已经完成了答复"));
+        assert!(is_doc_number("某政发〔2023〕148号"));
+        assert!(is_doc_number("通科函[2023]12号"));
+        assert!(!is_doc_number("2023年完成12号线"));
+        let t = "[办理结果标注(A1)]";
+        assert_eq!(&t[category_flag(t).unwrap()], "A1");
+        let t = "办理结果:B";
+        assert_eq!(&t[category_flag(t).unwrap()], "B");
+        let t = "办复类别：B类";
+        assert_eq!(&t[category_flag(t).unwrap()], "B类");
+        assert!(is_legend(
+            "（A类：所提问题已经解决；B类：正在解决；C类：暂时不能解决）"
+        ));
+        assert!(is_legend("注：A类为已经解决"));
+        assert!(is_legend("C类：因条件限制暂时不能解决"));
+        assert!(!is_legend("我们把问题分为A类和B类两种情况处理。"));
+    }
+
+    #[test]
+    fn salutations_in_every_form() {
+        let name = |t: &str, next| salutation(t, next).map(|s| t[s.name].to_string());
+        assert_eq!(name("张建国委员:", None).as_deref(), Some("张建国委员"));
+        assert_eq!(name("尊敬的李红代表：", None).as_deref(), Some("李红代表"));
+        assert_eq!(name("某某委员会:", None).as_deref(), Some("某某委员会"));
+        assert_eq!(name("王五委员，您好！", None).as_deref(), Some("王五委员"));
+        assert_eq!(
+            name("甲、乙、丙委员", Some("你们提出的提案收悉。")).as_deref(),
+            Some("甲、乙、丙委员")
+        );
+        assert_eq!(name("甲、乙、丙委员", Some("今天天气很好。")), None);
+        assert_eq!(name("您提出的建议收悉，现答复如下:", None), None);
+        assert_eq!(name("关于第5号建议的答复", Some("您好")), None);
+        let s = salutation("王五委员，您好！", None).unwrap();
+        assert_eq!(&"王五委员，您好！"[s.rest.unwrap()..], "您好！");
+    }
+
+    #[test]
+    fn contacts_in_every_form() {
+        let t = "联系人：张三";
+        assert_eq!(texts(t, &contact(t).unwrap()), vec![(false, "张三")]);
+        let t = "联 系 人: 李四";
+        assert_eq!(texts(t, &contact(t).unwrap()), vec![(false, "李四")]);
+        let t = "联系人:王五;联系电话:0513-86000000";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(false, "王五"), (true, "0513-86000000")]
+        );
+        let t = "（联系人：赵六，电话：86123456）";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(false, "赵六"), (true, "86123456")]
+        );
+        let t = "承办人及联系电话：孙七 0513-86543210";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(false, "孙七"), (true, "0513-86543210")]
+        );
+        assert_eq!(contact("我们联系人：不在开头"), None);
+    }
+
+    #[test]
+    fn cc_signer_labeled_units_and_signature_lines() {
+        let t = "抄送：区政府办公室、区政协提案委。";
+        let spans = cc(t).unwrap();
+        let names: Vec<_> = spans.iter().map(|s| &t[s.clone()]).collect();
+        assert_eq!(names, ["区政府办公室", "区政协提案委"]);
+        let t = "签发人：王建平";
+        assert_eq!(&t[signer(t).unwrap()], "王建平");
+        let t = "领导签字：";
+        let (l, v) = labeled(t).unwrap();
+        assert_eq!((&t[l], v.is_empty()), ("领导签字", true));
+        assert!(is_unit("南通市通州区科学技术局"));
+        assert!(is_unit("某某区教育局（代章）"));
+        assert!(!is_unit("我们将继续努力。"));
+        match signature_line("2021年9月30日", Era::Gregorian) {
+            Some(Tail::Signature {
+                unit: None,
+                date: Some((_, Ok(d))),
+            }) => assert_eq!(d.to_string(), "2021-09-30"),
+            other => panic!("{other:?}"),
+        }
+        let t = "南通市某某局 2023-05-10";
+        match signature_line(t, Era::Gregorian) {
+            Some(Tail::Signature {
+                unit: Some(u),
+                date: Some((_, Ok(d))),
+            }) => {
+                assert_eq!(&t[u], "南通市某某局");
+                assert_eq!(d.to_string(), "2023-05-10");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            signature_line("2023927", Era::Gregorian),
+            Some(Tail::Signature {
+                date: Some((_, Err(DateError::Ambiguous(_)))),
+                ..
+            })
+        ));
+        assert_eq!(signature_line("感谢您的关心。", Era::Gregorian), None);
+    }
+
+    #[test]
+    fn number_session_and_title_from_the_letter() {
+        let t = "关于区政协十一届三次会议第150号提案的答复";
+        assert_eq!(number_in(t).as_deref(), Some("150"));
+        assert_eq!(session_in(t).as_deref(), Some("区政协十一届三次会议"));
+        assert_eq!(
+            session_in("对市政协九届四次会议第63号提案的答复").as_deref(),
+            Some("市政协九届四次会议")
+        );
+        assert_eq!(
+            session_in("某某区人民政府办公室关于区十八届人大四次会议第5号建议的答复").as_deref(),
+            Some("区十八届人大四次会议")
+        );
+        for (t, want) in [
+            (
+                "您提出的《关于加强社区养老服务的建议》收悉。",
+                "关于加强社区养老服务的建议",
+            ),
+            (
+                "你们提出的“关于规范停车的提案”（第12号）收悉",
+                "关于规范停车的提案",
+            ),
+            (
+                "您所提「關於改善長照服務之建議」敬悉",
+                "關於改善長照服務之建議",
+            ),
+            (
+                "您提出的关于促进高新技术产业高质量发展的建议的提案收悉,现答复如下:",
+                "关于促进高新技术产业高质量发展的建议",
+            ),
+        ] {
+            assert_eq!(title_in_opening(t).as_deref(), Some(want), "{t}");
+        }
+        assert_eq!(title_in_opening("感谢您的关心。"), None);
+    }
+}
