@@ -1,12 +1,15 @@
-//! Stage 6 — emit: records to YAML, JSON or JSON Lines on any writer. Output is UTF-8 whatever
-//! the input's encoding; field order is the order of the `Record` type.
+//! Stage 6 — emit: records to YAML, JSON, JSON Lines, or a CSV / TSV index, into a byte buffer.
+//! Output is UTF-8 whatever the input's encoding; field order is the order of the `Record` type.
 
+mod table;
 mod yaml;
 
-use std::io::{self, Write};
+use std::io;
 use std::str::FromStr;
 
 use crate::record::Record;
+
+pub use table::COLUMNS;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
@@ -17,10 +20,30 @@ pub enum Format {
     Json,
     /// One compact JSON object per line.
     Jsonl,
+    /// An index: a header row, then one comma-separated row per record.
+    Csv,
+    /// The same index, tab-separated.
+    Tsv,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["yaml", "json", "jsonl"];
+    pub const NAMES: &'static [&'static str] = &["yaml", "json", "jsonl", "csv", "tsv"];
+
+    /// The file extension of one output file in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+        }
+    }
+
+    /// An index (one row per record under one header) rather than one document per record.
+    pub fn is_index(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv)
+    }
 }
 
 impl FromStr for Format {
@@ -31,6 +54,8 @@ impl FromStr for Format {
             "yaml" | "yml" => Ok(Format::Yaml),
             "json" => Ok(Format::Json),
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            "tsv" => Ok(Format::Tsv),
             _ => Err(format!(
                 "unknown format {s:?} (expected one of: {})",
                 Format::NAMES.join(", ")
@@ -39,51 +64,57 @@ impl FromStr for Format {
     }
 }
 
-/// Writes records in one format. Holds what the format needs between records.
-pub trait Emitter {
-    fn record(&mut self, out: &mut dyn Write, record: &Record) -> io::Result<()>;
-}
-
-pub fn emitter(format: Format) -> Box<dyn Emitter + Send> {
+/// What comes before the first record: the index's header row; nothing for the other formats.
+pub fn header(format: Format) -> Vec<u8> {
     match format {
-        Format::Yaml => Box::new(Yaml),
-        Format::Json => Box::new(Json),
-        Format::Jsonl => Box::new(Jsonl),
+        Format::Csv => table::header(b','),
+        Format::Tsv => table::header(b'\t'),
+        _ => Vec::new(),
     }
 }
 
-struct Yaml;
-struct Json;
-struct Jsonl;
-
-impl Emitter for Yaml {
-    fn record(&mut self, out: &mut dyn Write, record: &Record) -> io::Result<()> {
-        let value = serde_json::to_value(record)?;
-        let mut text = String::with_capacity(4096);
-        yaml::document(&mut text, &value);
-        out.write_all(text.as_bytes())
+/// Appends one record in `format` to `out`.
+pub fn record(out: &mut Vec<u8>, record: &Record, format: Format) -> io::Result<()> {
+    match format {
+        Format::Yaml => {
+            let value = serde_json::to_value(record)?;
+            let mut text = String::with_capacity(record_size_hint(record));
+            yaml::document(&mut text, &value);
+            out.extend_from_slice(text.as_bytes());
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, record)?;
+            out.push(b'\n');
+        }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, record)?;
+            out.push(b'\n');
+        }
+        Format::Csv => table::row(out, record, b',')?,
+        Format::Tsv => table::row(out, record, b'\t')?,
     }
+    Ok(())
 }
 
-impl Emitter for Json {
-    fn record(&mut self, out: &mut dyn Write, record: &Record) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, record)?;
-        out.write_all(b"\n")
-    }
-}
-
-impl Emitter for Jsonl {
-    fn record(&mut self, out: &mut dyn Write, record: &Record) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, record)?;
-        out.write_all(b"\n")
-    }
+/// Roughly how long a record's text is, so buffers are allocated once.
+fn record_size_hint(r: &Record) -> usize {
+    let reply = r.reply.as_ref().map_or(0, |r| {
+        r.body.len()
+            + r.sections
+                .iter()
+                .map(|s| s.text.len() + s.heading.len() + 32)
+                .sum::<usize>()
+            + r.measures
+                .iter()
+                .map(|m| m.text.len() + m.title.len() + 48)
+                .sum::<usize>()
+    });
+    1024 + r.content.as_ref().map_or(0, String::len) + reply + reply / 8
 }
 
 /// One record in a format, as a string (for tests and callers that want the text).
 pub fn to_string(record: &Record, format: Format) -> String {
-    let mut buf = Vec::new();
-    emitter(format)
-        .record(&mut buf, record)
-        .expect("writing to memory cannot fail");
-    String::from_utf8(buf).expect("serde writes UTF-8")
+    let mut buf = header(format);
+    self::record(&mut buf, record, format).expect("writing to memory cannot fail");
+    String::from_utf8(buf).expect("every format writes UTF-8")
 }

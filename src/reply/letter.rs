@@ -23,10 +23,17 @@ static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
 /// `答 复` alone. No sentence punctuation, ending in a reply word.
 pub fn is_title_end(t: &str) -> bool {
     let t = crate::text::without_spaces(t);
-    t.chars().count() <= 80
+    let n = t.chars().count();
+    let han = t.chars().filter(|c| is_han(*c)).count();
+    n <= 80
+        && han * 10 >= n * 6
         && !has_sentence_punct(&t)
         && !t.contains([':', '：'])
         && TITLE_END.is_match(&t)
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
 /// A line that can open a title split over several lines: short, no sentence punctuation.
@@ -144,9 +151,13 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
     let lead = body.len() - body.trim_start().len();
     let from = honorific + lead;
     let body = &t[from..];
+    // A name in Chinese: `Note:` or `the table:` addresses no one.
     let short = |s: &str| {
         let n = s.chars().count();
-        (1..=40).contains(&n) && !has_sentence_punct(s) && !s.contains(['。', '：', ':'])
+        (1..=40).contains(&n)
+            && !has_sentence_punct(s)
+            && !s.contains(['。', '：', ':'])
+            && s.chars().any(is_han)
     };
 
     // Fused greeting: `王五委员，您好！` or `王五委员:您好!现将…`

@@ -1,16 +1,17 @@
 //! The `propex` command: parses arguments, builds a config once, runs the library, prints what it
 //! returns, and maps the outcome to an exit code (0 ok, 1 an input failed, 2 usage).
 
-use std::io::{self, BufWriter, Write};
+mod extract;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use propex::Config;
-use propex::batch::{self, Input};
 use propex::decode::EncodingChoice;
-use propex::emit::{self, Format};
+use propex::emit::Format;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -25,18 +26,27 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Read pipe-delimited records and write one typed record per input record.
+    /// Read records (pipe tables or reply letters) and write one typed record per input record.
     Extract(ExtractArgs),
     /// Print the JSON Schema (2020-12) of one output record.
     Schema,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    /// Only when stderr is a terminal and there are more than a handful of files.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Args, Debug)]
-struct ExtractArgs {
-    /// Input files; `-` (or nothing) reads standard input.
+pub struct ExtractArgs {
+    /// Files, folders (walked recursively, sorted, hidden entries skipped), or `-` for standard
+    /// input; nothing reads standard input.
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
-    /// Output format.
+    /// Output format: yaml, json, jsonl, or an index in csv / tsv.
     #[arg(short, long, default_value = "yaml", value_parser = parse_format)]
     format: Format,
     /// Input encoding: `auto`, or a WHATWG label such as gbk, gb18030, big5, utf-16le.
@@ -45,6 +55,32 @@ struct ExtractArgs {
     /// Print no warnings on stderr (errors are still printed).
     #[arg(short, long)]
     quiet: bool,
+    /// Worker threads [default: the number of cores].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// Write one file per record source under DIR, mirroring the inputs' relative paths,
+    /// instead of printing to stdout.
+    #[arg(short, long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Only read files found in folders that match this glob (repeatable; `*.txt`, `2023/**`).
+    /// Files named explicitly are always read.
+    #[arg(long = "glob", value_name = "PATTERN")]
+    globs: Vec<String>,
+    /// Read the paths to convert from FILE (`-` for stdin), one per line.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<String>,
+    /// With --files-from: paths are separated by NUL bytes (`find -print0`).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    null: bool,
+    /// Stop at the first input that fails.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Progress bar on stderr.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: Progress,
+    /// Skip (and report) files larger than this: bytes, or with K, M, G, KiB, MiB, GiB.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    max_bytes: u64,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -56,14 +92,47 @@ fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
         .map_err(|e: propex::decode::UnknownEncoding| e.to_string())
 }
 
+/// `65536`, `64K`, `64KiB`, `64MiB`, `1G`: sizes in bytes with binary multiples.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num.parse().map_err(|_| format!("not a size: {s:?}"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "not a size: {s:?} (use e.g. 65536, 64K, 64MiB, 1G)"
+            ));
+        }
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("size too large: {s:?}"))
+}
+
+/// How a run ended, for the exit code.
+pub enum Outcome {
+    Ok,
+    SomeFailed,
+}
+
+/// A usage problem found after parsing (exit 2), as opposed to a failure while running.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Extract(args) => extract(args),
+        Command::Extract(args) => extract::run(args),
         Command::Schema => schema(),
     };
     match result {
-        Ok(code) => code,
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::SomeFailed) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("propex: {e:#}");
@@ -80,62 +149,28 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn schema() -> Result<ExitCode> {
+fn schema() -> Result<Outcome> {
     io::stdout().write_all(propex::record::schema_text().as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
-fn extract(args: ExtractArgs) -> Result<ExitCode> {
-    let config = Config {
-        encoding: args.encoding,
-    };
-    let inputs: Vec<Input> = if args.paths.is_empty() {
-        vec![Input::Stdin]
-    } else {
-        args.paths.iter().map(|p| Input::from_arg(p)).collect()
-    };
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut emitter = emit::emitter(args.format);
-    let mut failed = 0usize;
-    let mut write_error: Option<io::Error> = None;
-
-    batch::run(&inputs, &config, |file| {
-        match file.result {
-            Ok(extraction) => {
-                if !args.quiet {
-                    for d in &extraction.diagnostics {
-                        if d.severity >= propex::Severity::Warning {
-                            eprintln!(
-                                "propex: warning: {}:{}:{}: {}",
-                                file.name, d.line, d.col, d.message
-                            );
-                        }
-                    }
-                }
-                for record in &extraction.records {
-                    if let Err(e) = emitter.record(&mut out, record) {
-                        write_error = Some(e);
-                        return false;
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("propex: {}: {e}", file.name);
-            }
-        }
-        true
-    });
-
-    if let Some(e) = write_error {
-        return Err(e.into());
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999G").is_err());
     }
-    out.flush()?;
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -1,0 +1,303 @@
+//! Stage 8 — batch: runs the pipeline over many inputs in parallel and hands the results back in
+//! input order. One input's failure is reported and the batch goes on. Work is dispatched through
+//! a bounded window, so memory stays flat however many files there are.
+
+pub mod outdir;
+pub mod walk;
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::{Condvar, Mutex, mpsc};
+
+use crate::emit::{self, Format};
+use crate::{Config, Diagnostic, InputError, extract};
+use outdir::{OutDir, OutError};
+
+/// One input named on the command line, in a list, or found in a folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Input {
+    /// The name used in `source.path` and in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".to_string(),
+            Input::Path(p) => p.display().to_string(),
+        }
+    }
+
+    /// Reads the input, refusing (without reading) a file larger than `max` bytes.
+    pub fn read(&self, max: u64) -> Result<Vec<u8>, FileError> {
+        let too_large = |size| FileError::TooLarge { size, max };
+        match self {
+            Input::Stdin => {
+                let mut buf = Vec::new();
+                io::stdin()
+                    .lock()
+                    .take(max.saturating_add(1))
+                    .read_to_end(&mut buf)
+                    .map_err(InputError::from)?;
+                if buf.len() as u64 > max {
+                    return Err(too_large(buf.len() as u64));
+                }
+                Ok(buf)
+            }
+            Input::Path(p) => {
+                let size = std::fs::metadata(p).map_err(InputError::from)?.len();
+                if size > max {
+                    return Err(too_large(size));
+                }
+                Ok(std::fs::read(p).map_err(InputError::from)?)
+            }
+        }
+    }
+}
+
+/// An input and where its outputs go under `--out-dir` (its path relative to the folder it was
+/// found under).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub input: Input,
+    pub rel: PathBuf,
+}
+
+/// Why one input of a batch gave nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("larger than --max-bytes ({size} > {max} bytes), skipped")]
+    TooLarge { size: u64, max: u64 },
+    #[error("{0}")]
+    Walk(String),
+    #[error("{0}")]
+    Output(#[from] OutError),
+    #[error("cannot format a record: {0}")]
+    Emit(io::Error),
+}
+
+/// Settings of one `extract` run, built once.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub config: Config,
+    pub format: Format,
+    pub max_bytes: u64,
+    pub out_dir: Option<OutDir>,
+}
+
+/// What one input gave.
+#[derive(Debug)]
+pub struct Converted {
+    pub records: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The records in the output format, for standard output (empty with `--out-dir`).
+    pub output: Vec<u8>,
+    /// The files written under `--out-dir`.
+    pub written: Vec<PathBuf>,
+}
+
+/// One input's result, in input order.
+#[derive(Debug)]
+pub struct FileReport {
+    pub name: String,
+    pub result: Result<Converted, FileError>,
+}
+
+/// Reads, extracts and renders one input (the work of one batch task).
+pub fn convert(item: Result<Job, walk::WalkError>, opts: &Options) -> FileReport {
+    let job = match item {
+        Ok(job) => job,
+        Err(e) => {
+            return FileReport {
+                name: e.name,
+                result: Err(FileError::Walk(e.message)),
+            };
+        }
+    };
+    let name = job.input.name();
+    let result = convert_job(&job, &name, opts);
+    FileReport { name, result }
+}
+
+fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileError> {
+    let bytes = job.input.read(opts.max_bytes)?;
+    let x = extract(name, &bytes, &opts.config)?;
+    drop(bytes);
+    let mut output = Vec::new();
+    let mut written = Vec::new();
+    match &opts.out_dir {
+        None => {
+            for r in &x.records {
+                emit::record(&mut output, r, opts.format).map_err(FileError::Emit)?;
+            }
+        }
+        Some(dir) => {
+            let input = match &job.input {
+                Input::Path(p) => Some(p.as_path()),
+                Input::Stdin => None,
+            };
+            let names = OutDir::names(&job.rel, x.records.len(), opts.format.extension());
+            for (r, rel) in x.records.iter().zip(names) {
+                let mut buf = emit::header(opts.format);
+                emit::record(&mut buf, r, opts.format).map_err(FileError::Emit)?;
+                written.push(dir.write(&rel, &buf, input)?);
+            }
+        }
+    }
+    Ok(Converted {
+        records: x.records.len(),
+        diagnostics: x.diagnostics,
+        output,
+        written,
+    })
+}
+
+/// Keeps the producer at most `window` items ahead of what has been handed out.
+struct Gate {
+    state: Mutex<(usize, bool)>,
+    moved: Condvar,
+}
+
+impl Gate {
+    /// Waits until item `i` may start; false once the run is stopped.
+    fn admit(&self, i: usize, window: usize) -> bool {
+        let mut g = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !g.1 && i >= g.0 + window {
+            g = self.moved.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+        !g.1
+    }
+
+    fn advance(&self, next: usize) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 = next;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.moved.notify_all();
+    }
+}
+
+/// Runs `work` on every item on `threads` rayon threads and hands the results to `sink` in the
+/// items' order, as soon as each one's predecessors are done. `sink` returns false to stop the
+/// run (`--fail-fast`, a closed output); items not started then are never started.
+pub fn run_ordered<J, T>(
+    items: impl Iterator<Item = J> + Send,
+    threads: usize,
+    work: impl Fn(J) -> T + Sync,
+    mut sink: impl FnMut(T) -> bool,
+) where
+    J: Send,
+    T: Send,
+{
+    let threads = threads.max(1);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(_) => {
+            // No threads to be had: do the work here, in order.
+            for item in items {
+                if !sink(work(item)) {
+                    break;
+                }
+            }
+            return;
+        }
+    };
+    // Enough in flight to keep every thread busy behind one slow file, and no more.
+    let window = threads * 4 + 4;
+    let gate = Gate {
+        state: Mutex::new((0, false)),
+        moved: Condvar::new(),
+    };
+    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    std::thread::scope(|scope| {
+        let (gate, work) = (&gate, &work);
+        scope.spawn(move || {
+            pool.in_place_scope(|s| {
+                for (i, item) in items.enumerate() {
+                    if !gate.admit(i, window) {
+                        break;
+                    }
+                    let tx = tx.clone();
+                    s.spawn(move |_| {
+                        // The receiver only goes away when the run is over.
+                        let _ = tx.send((i, work(item)));
+                    });
+                }
+                drop(tx);
+            });
+        });
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        let mut stopped = false;
+        for (i, t) in rx {
+            pending.insert(i, t);
+            while let Some(t) = pending.remove(&next) {
+                next += 1;
+                if !stopped && !sink(t) {
+                    stopped = true;
+                    gate.stop();
+                }
+            }
+            gate.advance(next);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_order_whatever_the_threads() {
+        for threads in [1, 2, 4, 8] {
+            let mut got = Vec::new();
+            run_ordered(
+                0..200u64,
+                threads,
+                |i| {
+                    // later items finish first
+                    std::thread::sleep(std::time::Duration::from_micros((200 - i) * 5));
+                    i * 2
+                },
+                |v| {
+                    got.push(v);
+                    true
+                },
+            );
+            assert_eq!(
+                got,
+                (0..200).map(|i| i * 2).collect::<Vec<_>>(),
+                "{threads}"
+            );
+        }
+    }
+
+    #[test]
+    fn stopping_starts_nothing_more() {
+        let started = std::sync::atomic::AtomicUsize::new(0);
+        let mut seen = 0;
+        run_ordered(
+            0..10_000,
+            2,
+            |i| {
+                started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                i
+            },
+            |i| {
+                seen += 1;
+                i < 5
+            },
+        );
+        assert_eq!(seen, 6);
+        assert!(
+            started.into_inner() < 100,
+            "the window bounds the work started"
+        );
+    }
+}

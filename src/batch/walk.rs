@@ -1,0 +1,206 @@
+//! Inputs to jobs: files named on the command line or in a list, folders walked recursively in
+//! sorted order (hidden entries skipped, symlink loops reported), `-` for standard input.
+//! Everything is lazy, so a list of a million paths is never held in memory.
+
+use std::io::BufRead;
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobSet;
+
+use super::{Input, Job};
+
+/// A command-line argument or a line of `--files-from`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Arg {
+    pub fn parse(s: &str) -> Arg {
+        if s == "-" {
+            Arg::Stdin
+        } else {
+            Arg::Path(PathBuf::from(s))
+        }
+    }
+}
+
+/// What the walk could not turn into a job: an unreadable folder, a symlink loop.
+#[derive(Debug)]
+pub struct WalkError {
+    pub name: String,
+    pub message: String,
+}
+
+/// How folders are walked.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Files found in folders must match one of these (explicitly named files always count).
+    pub globs: Option<GlobSet>,
+    /// A folder never to enter: the output folder, so outputs are not read back as inputs.
+    pub skip: Option<PathBuf>,
+}
+
+/// The jobs for a sequence of arguments, in order: each folder's files sorted by name.
+pub fn jobs<'a>(
+    args: impl Iterator<Item = Result<Arg, WalkError>> + 'a,
+    opts: &'a WalkOptions,
+) -> impl Iterator<Item = Result<Job, WalkError>> + 'a {
+    args.flat_map(
+        move |arg| -> Box<dyn Iterator<Item = Result<Job, WalkError>> + Send + 'a> {
+            match arg {
+                Err(e) => Box::new(std::iter::once(Err(e))),
+                Ok(Arg::Stdin) => Box::new(std::iter::once(Ok(Job {
+                    input: Input::Stdin,
+                    rel: PathBuf::from("stdin"),
+                }))),
+                Ok(Arg::Path(p)) if p.is_dir() => Box::new(walk_folder(p, opts)),
+                Ok(Arg::Path(p)) => {
+                    let rel = mirror(&p);
+                    Box::new(std::iter::once(Ok(Job {
+                        input: Input::Path(p),
+                        rel,
+                    })))
+                }
+            }
+        },
+    )
+}
+
+fn walk_folder(
+    root: PathBuf,
+    opts: &WalkOptions,
+) -> impl Iterator<Item = Result<Job, WalkError>> + Send + '_ {
+    let skip = opts.skip.clone();
+    let walker = walkdir::WalkDir::new(&root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(move |e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let is_skip = skip.as_ref().is_some_and(|s| {
+                e.file_type().is_dir() && e.path().canonicalize().is_ok_and(|c| &c == s)
+            });
+            !hidden && !is_skip
+        });
+    walker.filter_map(move |entry| match entry {
+        Ok(e) if e.file_type().is_dir() => None,
+        Ok(e) => {
+            let rel = e
+                .path()
+                .strip_prefix(&root)
+                .unwrap_or(e.path())
+                .to_path_buf();
+            let wanted = opts.globs.as_ref().is_none_or(|g| g.is_match(&rel));
+            wanted.then(|| {
+                Ok(Job {
+                    input: Input::Path(e.into_path()),
+                    rel,
+                })
+            })
+        }
+        Err(e) => {
+            let name = e
+                .path()
+                .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+            let message = match e.loop_ancestor() {
+                Some(a) => format!("symlink loop back to {}, not followed", a.display()),
+                None => format!(
+                    "cannot read: {}",
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string())
+                ),
+            };
+            Some(Err(WalkError { name, message }))
+        }
+    })
+}
+
+/// Where an explicitly named file's output goes under `--out-dir`: its path as given when that
+/// is relative and plain (`crawl/a/x.txt`), else its file name alone.
+pub fn mirror(p: &Path) -> PathBuf {
+    let plain = p
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    let rel: PathBuf = p
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect();
+    if plain && !rel.as_os_str().is_empty() {
+        rel
+    } else {
+        PathBuf::from(p.file_name().unwrap_or(p.as_os_str()))
+    }
+}
+
+/// The paths listed in a `--files-from` stream (`name` in messages), one per line or
+/// NUL-separated, read lazily. Blank entries are skipped; a trailing CR is dropped in line mode.
+pub fn list(
+    reader: impl BufRead,
+    nul: bool,
+    name: String,
+) -> impl Iterator<Item = Result<Arg, WalkError>> {
+    reader
+        .split(if nul { 0 } else { b'\n' })
+        .filter_map(move |item| match item {
+            Err(e) => Some(Err(WalkError {
+                name: name.clone(),
+                message: format!("cannot read the list of files: {e}"),
+            })),
+            Ok(mut bytes) => {
+                if !nul && bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    return None;
+                }
+                Some(Ok(Arg::Path(path_from_bytes(bytes))))
+            }
+        })
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(std::ffi::OsString::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mirrors_plain_relative_paths_only() {
+        assert_eq!(
+            mirror(Path::new("crawl/a/x.txt")),
+            PathBuf::from("crawl/a/x.txt")
+        );
+        assert_eq!(mirror(Path::new("./a/x.txt")), PathBuf::from("a/x.txt"));
+        assert_eq!(mirror(Path::new("../a/x.txt")), PathBuf::from("x.txt"));
+        assert_eq!(mirror(Path::new("/etc/x.txt")), PathBuf::from("x.txt"));
+    }
+
+    #[test]
+    fn lists_by_line_and_by_nul() {
+        let got: Vec<_> = list(&b"a.txt\r\n\nb c.txt\n"[..], false, "-".into())
+            .map(|a| a.unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            vec![Arg::Path("a.txt".into()), Arg::Path("b c.txt".into())]
+        );
+        let got: Vec<_> = list(&b"a\nb.txt\0c.txt\0"[..], true, "-".into())
+            .map(|a| a.unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            vec![Arg::Path("a\nb.txt".into()), Arg::Path("c.txt".into())]
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! `propex extract`: builds the batch options from the flags, runs the library's ordered batch,
+//! and prints what comes back: records on stdout, warnings and failures on stderr, a progress
+//! bar while it runs and a summary line at the end.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use propex::Config;
+use propex::batch::outdir::OutDir;
+use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
+use propex::batch::{self, FileReport, Options};
+use propex::emit;
+
+use crate::{ExtractArgs, Outcome, Progress, Usage};
+
+/// More files than this make `--progress auto` show a bar (on a terminal).
+const HANDFUL: u64 = 8;
+
+pub fn run(args: ExtractArgs) -> Result<Outcome> {
+    if args.out_dir.is_some() && args.format.is_index() {
+        return Err(Usage(
+            "--format csv/tsv writes one index to stdout and cannot be combined with --out-dir"
+                .into(),
+        )
+        .into());
+    }
+    let stdin_listed = args.files_from.as_deref() == Some("-");
+    if stdin_listed && args.paths.iter().any(|p| p == "-") {
+        return Err(
+            Usage("standard input cannot be both a --files-from list and an input".into()).into(),
+        );
+    }
+
+    let globs = if args.globs.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &args.globs {
+            b.add(globset::Glob::new(g).map_err(|e| Usage(format!("--glob {g:?}: {e}")))?);
+        }
+        Some(b.build().map_err(|e| Usage(format!("--glob: {e}")))?)
+    };
+    let out_dir = match &args.out_dir {
+        Some(dir) => Some(
+            OutDir::new(dir)
+                .with_context(|| format!("cannot create the output folder {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    let walk_opts = WalkOptions {
+        globs,
+        skip: out_dir.as_ref().map(|d| d.root().to_path_buf()),
+    };
+    let opts = Options {
+        config: Config {
+            encoding: args.encoding,
+        },
+        format: args.format,
+        max_bytes: args.max_bytes,
+        out_dir,
+    };
+    let threads = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |j| j as usize,
+    );
+
+    let bar = progress_bar(&args, &walk_opts);
+    let mut printer = Printer {
+        quiet: args.quiet,
+        fail_fast: args.fail_fast,
+        out: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        bar,
+        files: 0,
+        records: 0,
+        failed: 0,
+        write_error: None,
+    };
+    printer.write(&emit::header(args.format));
+
+    let jobs = walk::jobs(arguments(&args)?, &walk_opts);
+    batch::run_ordered(
+        jobs,
+        threads,
+        |item| batch::convert(item, &opts),
+        |report| printer.report(report),
+    );
+    printer.finish()
+}
+
+/// The inputs in order: the paths on the command line, then the `--files-from` list; standard
+/// input when there are neither.
+fn arguments(
+    args: &ExtractArgs,
+) -> Result<Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send>> {
+    let named: Vec<Result<Arg, WalkError>> = args.paths.iter().map(|p| Ok(Arg::parse(p))).collect();
+    let listed: Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send> =
+        match args.files_from.as_deref() {
+            None if named.is_empty() => return Ok(Box::new(std::iter::once(Ok(Arg::Stdin)))),
+            None => Box::new(std::iter::empty()),
+            Some("-") => Box::new(walk::list(
+                BufReader::new(io::stdin()),
+                args.null,
+                "<stdin>".into(),
+            )),
+            Some(path) => {
+                let file =
+                    File::open(path).map_err(|e| Usage(format!("--files-from {path}: {e}")))?;
+                Box::new(walk::list(
+                    BufReader::new(file),
+                    args.null,
+                    path.to_string(),
+                ))
+            }
+        };
+    Ok(Box::new(named.into_iter().chain(listed)))
+}
+
+/// The bar, when asked for: `auto` shows it on a terminal for more than a handful of files. The
+/// total comes from a walk that only counts; a `--files-from` list is not read twice, so its
+/// bar shows progress without a total.
+fn progress_bar(args: &ExtractArgs, walk_opts: &WalkOptions) -> Option<ProgressBar> {
+    if args.progress == Progress::Never
+        || (args.progress == Progress::Auto && !io::stderr().is_terminal())
+    {
+        return None;
+    }
+    let total = if args.files_from.is_none() {
+        let named = args.paths.iter().map(|p| Ok(Arg::parse(p)));
+        Some(walk::jobs(named, walk_opts).count() as u64)
+    } else {
+        None
+    };
+    if args.progress == Progress::Auto && total.is_some_and(|t| t <= HANDFUL) {
+        return None;
+    }
+    let bar = match total {
+        Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files, {msg} records, {per_sec}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {pos} files, {msg} records, {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.set_message("0");
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+/// Prints each file's result as it comes, in input order.
+struct Printer<W: Write> {
+    quiet: bool,
+    fail_fast: bool,
+    out: W,
+    bar: Option<ProgressBar>,
+    files: u64,
+    records: u64,
+    failed: u64,
+    write_error: Option<io::Error>,
+}
+
+impl<W: Write> Printer<W> {
+    /// Lines on stderr go around the bar, never through it.
+    fn eprint(&self, line: String) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> bool {
+        if self.write_error.is_none()
+            && let Err(e) = self.out.write_all(bytes)
+        {
+            self.write_error = Some(e);
+        }
+        self.write_error.is_none()
+    }
+
+    fn report(&mut self, report: FileReport) -> bool {
+        self.files += 1;
+        let keep_going = match report.result {
+            Ok(converted) => {
+                if !self.quiet {
+                    for d in &converted.diagnostics {
+                        if d.severity >= propex::Severity::Warning {
+                            self.eprint(format!(
+                                "propex: warning: {}:{}:{}: {}",
+                                report.name, d.line, d.col, d.message
+                            ));
+                        }
+                    }
+                }
+                self.records += converted.records as u64;
+                self.write(&converted.output)
+            }
+            Err(e) => {
+                self.failed += 1;
+                self.eprint(format!("propex: {}: {e}", report.name));
+                !self.fail_fast
+            }
+        };
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(self.records.to_string());
+        }
+        keep_going
+    }
+
+    fn finish(mut self) -> Result<Outcome> {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        if let Some(e) = self.write_error.take() {
+            return Err(anyhow::Error::new(e).context("cannot write the output"));
+        }
+        self.out.flush().context("cannot write the output")?;
+        if self.failed > 0 || (self.files > 1 && !self.quiet) {
+            self.eprint(format!(
+                "propex: {} read, {} written, {} failed",
+                count(self.files, "file"),
+                count(self.records, "record"),
+                count(self.failed, "file")
+            ));
+        }
+        Ok(if self.failed > 0 {
+            Outcome::SomeFailed
+        } else {
+            Outcome::Ok
+        })
+    }
+}
+
+fn count(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
