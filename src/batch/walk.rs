@@ -79,8 +79,11 @@ fn walk_folder(
         .into_iter()
         .filter_entry(move |e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            // The root itself is what the user asked for, even when outputs go there too.
             let is_skip = skip.as_ref().is_some_and(|s| {
-                e.file_type().is_dir() && e.path().canonicalize().is_ok_and(|c| &c == s)
+                e.depth() > 0
+                    && e.file_type().is_dir()
+                    && e.path().canonicalize().is_ok_and(|c| &c == s)
             });
             !hidden && !is_skip
         });
