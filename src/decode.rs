@@ -112,34 +112,48 @@ fn decode_as<'b>(enc: &'static Encoding, body: &'b [u8]) -> (Cow<'b, str>, bool)
     }
 }
 
+/// How much of a file the encoding guess reads.
+const GUESS_BYTES: usize = 8192;
+
 /// Chooses and applies an encoding for bytes without a byte-order mark: UTF-8 when they are
 /// (nearly) valid UTF-8, UTF-16 when ASCII's zero bytes show it, else chardetng's guess.
 fn sniff_and_decode(bytes: &[u8]) -> Result<(Cow<'_, str>, bool, &'static Encoding), DecodeError> {
-    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
-        if let Some(nul) = memchr::memchr(0, bytes) {
-            return utf16_without_bom(bytes)
-                .map(|enc| {
-                    let (t, e) = enc.decode_without_bom_handling(bytes);
-                    (t, e, enc)
-                })
-                .ok_or(DecodeError::Binary { offset: nul });
-        }
-        return Ok((Cow::Borrowed(s), false, UTF_8));
-    }
+    let valid_utf8 = simdutf8::basic::from_utf8(bytes).ok();
     if let Some(nul) = memchr::memchr(0, bytes) {
         let enc = utf16_without_bom(bytes).ok_or(DecodeError::Binary { offset: nul })?;
         let (t, e) = enc.decode_without_bom_handling(bytes);
         return Ok((t, e, enc));
     }
-    let enc = if mostly_utf8(bytes) {
-        UTF_8
-    } else {
+    if let Some(s) = valid_utf8 {
+        return Ok((Cow::Borrowed(s), false, UTF_8));
+    }
+    if mostly_utf8(bytes) {
+        return Ok((String::from_utf8_lossy(bytes), true, UTF_8));
+    }
+    if let Some(text) = plainly_gb18030(bytes) {
+        return Ok((Cow::Owned(text), false, GB18030));
+    }
+    let enc = {
+        let end = prefix_end(bytes);
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        detector.feed(bytes, true);
+        detector.feed(&bytes[..end], true);
         read_as(detector.guess(None, chardetng::Utf8Detection::Deny))
     };
     let (t, e) = decode_as(enc, bytes);
     Ok((t, e, enc))
+}
+
+/// Where the part of a file that the encoding guess reads ends: a few kilobytes settle the
+/// guess, and feeding all of a long file costs more than the rest of the pipeline together.
+/// Cut after a line break so that no character is split.
+fn prefix_end(bytes: &[u8]) -> usize {
+    let end = bytes.len().min(GUESS_BYTES);
+    if end < bytes.len()
+        && let Some(nl) = memchr::memrchr(b'\n', &bytes[..end])
+    {
+        return nl + 1;
+    }
+    end
 }
 
 /// GBK is a subset of GB18030 and crawled "GBK" pages routinely hold GB18030-only characters.
@@ -154,6 +168,22 @@ fn strip_bom<'b>(bytes: &'b [u8], enc: &'static Encoding) -> &'b [u8] {
     }
 }
 
+/// Most non-UTF-8 records are GBK. When the whole file is valid GB18030 and its start is not
+/// valid Big5 (GBK uses trail bytes Big5 never does), that settles it without a statistical
+/// guess. Text valid in both goes to chardetng.
+fn plainly_gb18030(bytes: &[u8]) -> Option<String> {
+    let (text, errors) = GB18030.decode_without_bom_handling(bytes);
+    if errors {
+        return None;
+    }
+    let end = prefix_end(bytes);
+    let mut scratch = String::with_capacity(end * 2);
+    let (big5, _) = encoding_rs::BIG5
+        .new_decoder_without_bom_handling()
+        .decode_to_string_without_replacement(&bytes[..end], &mut scratch, true);
+    (big5 != encoding_rs::DecoderResult::InputEmpty).then(|| text.into_owned())
+}
+
 /// A UTF-8 file with a few damaged bytes is still UTF-8: guessing another encoding for it would
 /// turn every character into mojibake instead of losing a few.
 fn mostly_utf8(bytes: &[u8]) -> bool {
@@ -162,6 +192,10 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
         good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         if !chunk.invalid().is_empty() {
             bad += 1;
+            // GBK text breaks UTF-8 at nearly every character: no need to read it all.
+            if bad > 64 && bad * 3 > good {
+                return false;
+            }
         }
     }
     good >= 8 && bad * 3 <= good
@@ -198,23 +232,69 @@ fn binary_offset(text: &str) -> Option<usize> {
     if let Some(nul) = memchr::memchr(0, bytes) {
         return Some(nul);
     }
-    let is_bad = |b: u8| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f;
-    let bad = bytes.iter().filter(|&&b| is_bad(b)).count();
+    // Eight bytes at a time: a word with no byte below 0x20 and no DEL holds no control byte.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let suspect = |w: u64| {
+        let del = w ^ (ONES * 0x7f);
+        (w.wrapping_sub(ONES * 0x20) & !w & HIGHS) | (del.wrapping_sub(ONES) & !del & HIGHS) != 0
+    };
+    let mut bad = 0usize;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        if suspect(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
+            bad += w.iter().filter(|&&b| CONTROL[b as usize]).count();
+        }
+    }
+    bad += words
+        .remainder()
+        .iter()
+        .filter(|&&b| CONTROL[b as usize])
+        .count();
     if bad == 0 {
         return None;
     }
     // Characters, not bytes: count the bytes that start one.
     let chars = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
-    (bad * 100 > chars).then(|| bytes.iter().position(|&b| is_bad(b)).unwrap_or(0))
+    (bad * 100 > chars).then(|| bytes.iter().position(|&b| CONTROL[b as usize]).unwrap_or(0))
 }
+
+/// The control bytes that text files do not carry (all but tab, line breaks and form feed).
+static CONTROL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r' | 0x0c);
+        b += 1;
+    }
+    t[0x7f] = true;
+    t
+};
 
 /// Text that was damaged before propex saw it: replacement characters left by an earlier
 /// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.
+/// One pass finds every hint (a multi-literal search), so clean text costs little.
 pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, String)> {
+    static HINTS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new("\u{FFFD}|[?？]{4,}|锛|銆|鐨").expect("a valid pattern")
+    });
+    let (mut replacement, mut questions, mut mojibake) = (None, None, false);
+    for m in HINTS.find_iter(text) {
+        match m.as_str() {
+            "\u{FFFD}" => {
+                replacement.get_or_insert(m.start());
+            }
+            "锛" | "銆" | "鐨" => mojibake = true,
+            _ => {
+                questions.get_or_insert(m.start());
+            }
+        }
+        if (replacement.is_some() || skip_replacement_char) && questions.is_some() && mojibake {
+            break;
+        }
+    }
     let mut out = Vec::new();
-    if !skip_replacement_char
-        && let Some(i) = memchr::memmem::find(text.as_bytes(), "\u{FFFD}".as_bytes())
-    {
+    if let (Some(i), false) = (replacement, skip_replacement_char) {
         out.push((
             i,
             Code::Misdecoded,
@@ -222,14 +302,14 @@ pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, 
                 .into(),
         ));
     }
-    if let Some(i) = question_run(text) {
+    if let Some(i) = questions {
         out.push((
             i,
             Code::Misdecoded,
             "a run of question marks where characters were probably lost in a conversion".into(),
         ));
     }
-    if let Some((i, sample)) = gbk_mojibake(text) {
+    if let Some((i, sample)) = mojibake.then(|| gbk_mojibake(text)).flatten() {
         out.push((
             i,
             Code::Misdecoded,
@@ -237,30 +317,6 @@ pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, 
         ));
     }
     out
-}
-
-/// Four or more `?` / `？` in a row. Finds candidates with memchr (on `?` and on the last byte of
-/// `？`), then looks at the run there.
-fn question_run(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(hit) = memchr::memchr2(b'?', 0x9F, &bytes[from..]) {
-        let at = from + hit;
-        // Back up to the start of the character the hit belongs to.
-        let mut start = at;
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let run = text[start..]
-            .chars()
-            .take_while(|&c| c == '?' || c == '？')
-            .count();
-        if run >= 4 {
-            return Some(start);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// Characters that UTF-8 bytes turn into when read as GBK: a pair of bytes where each is a
@@ -290,18 +346,9 @@ static MOJIBAKE_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
     chars
 });
 
-/// The GBK readings of the UTF-8 bytes of `，`, `、`/`。` and `的`: one of them turns up in
-/// practically every stretch of mojibake, and hardly ever in real prose.
-const MOJIBAKE_MARKERS: [&str; 3] = ["锛", "銆", "鐨"];
-
+/// Scans for a run of mojibake characters; called only when one of the telltale characters
+/// (the GBK readings of the UTF-8 bytes of `，`, `、`/`。` and `的`) turned up.
 fn gbk_mojibake(text: &str) -> Option<(usize, String)> {
-    let bytes = text.as_bytes();
-    if !MOJIBAKE_MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some())
-    {
-        return None;
-    }
     let table = &*MOJIBAKE_CHARS;
     let mut run = 0usize;
     let mut start = 0usize;

@@ -59,43 +59,119 @@ pub fn paragraphs(text: &str, base: usize) -> Vec<Para<'_>> {
 
 fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
     let mut para_start = 0;
-    let mut prev: Option<char> = None;
-    let mut iter = line.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !is_space(c) {
-            prev = Some(c);
+    let mut from = 0;
+    while let Some((i, end)) = next_space(line, from) {
+        from = end;
+        let Some(prev) = line[para_start..i].chars().next_back() else {
             continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if !is_space(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            iter.next();
-        }
+        };
         let rest = &line[end..];
         let so_far = line[para_start..i].trim();
-        let breaks = match prev {
-            None => false,
-            _ if marker(rest).is_some() || starts_letter_label(rest) => true,
-            Some(':' | '：') => !is_inline_label(so_far),
-            Some(p) => ends_sentence(p) || ends_head_item(so_far),
+        let breaks = if marker(rest).is_some() || starts_letter_label(rest) {
+            true
+        } else if matches!(prev, ':' | '：') {
+            !is_inline_label(so_far)
+        } else {
+            ends_sentence(prev) || ends_head_item(so_far)
         };
         if breaks {
             push_para(line, para_start, i, base, out);
             para_start = end;
-            prev = None;
         }
     }
     push_para(line, para_start, line.len(), base, out);
+}
+
+/// Whether the character starting at byte `i` (a char boundary) is whitespace, and its length.
+/// Reads the bytes directly: the non-ASCII whitespace characters are NEL and NBSP (C2 85,
+/// C2 A0), U+1680 (E1 9A 80), U+2000–U+200A, U+2028, U+2029, U+202F (E2 80 xx), U+205F
+/// (E2 81 9F) and the ideographic space U+3000 (E3 80 80). Everything else — the CJK text —
+/// is skipped without decoding it.
+#[inline]
+fn space_at(b: &[u8], i: usize) -> Option<usize> {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b' ' | b'\t' | 0x0b | 0x0c | b'\r' => Some(1),
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => Some(2),
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => Some(3),
+        0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => Some(3),
+        0xE2 if at(1) == 0x81 && at(2) == 0x9F => Some(3),
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => Some(3),
+        _ => None,
+    }
+}
+
+/// The next run of whitespace at or after byte `from` (a char boundary): (start, end).
+pub fn next_space(line: &str, from: usize) -> Option<(usize, usize)> {
+    let b = line.as_bytes();
+    let run = |i: usize, len: usize| {
+        let mut end = i + len;
+        while end < b.len()
+            && let Some(more) = space_at(b, end)
+        {
+            end += more;
+        }
+        (i, end)
+    };
+    let mut i = from;
+    // Eight bytes at a time, looking only at the bytes that can start whitespace.
+    while i + 8 <= b.len() {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let mut flagged = space_leads(word);
+        while flagged != 0 {
+            let k = i + flagged.trailing_zeros() as usize / 8;
+            // Continuation bytes (80–BF) are never flagged, so `k` starts a character.
+            if let Some(len) = space_at(b, k) {
+                return Some(run(k, len));
+            }
+            flagged &= flagged - 1;
+        }
+        i += 8;
+    }
+    while i < b.len() {
+        if let Some(len) = space_at(b, i) {
+            return Some(run(i, len));
+        }
+        i += 1;
+    }
+    None
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every zero byte is set (and perhaps of some bytes above one): no zero byte
+/// is ever missed.
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// The high bit of every byte below `n` (n ≤ 128) is set, as with `zero_bytes`.
+#[inline]
+fn bytes_below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * n as u64) & !x & HIGHS
+}
+
+/// Flags the bytes that can start whitespace: below 0x21, C2, or E0–E3.
+#[inline]
+fn space_leads(x: u64) -> u64 {
+    bytes_below(x, 0x21)
+        | zero_bytes(x ^ (ONES * 0xC2))
+        | zero_bytes((x & (ONES * 0xFC)) ^ (ONES * 0xE0))
 }
 
 /// A one-line letter runs its head together: `关于…第31号提案的答复 某某委员会: …`,
 /// `某政发〔2023〕148号 关于…`, `[办理结果标注(A1)] …`. A space after such an item is a break.
 fn ends_head_item(so_far: &str) -> bool {
     use crate::reply::letter;
-    so_far.len() <= 240
+    // Every head item ends in one of these: 答复 / 复函 / 办理情况 / 意见, 号, or a flag's code
+    // and bracket. Most spaces follow none of them, and skip the patterns.
+    let last = so_far.chars().next_back();
+    let could = last
+        .is_some_and(|c| c.is_ascii_alphanumeric() || "复覆函况況见見号號]】)）类類".contains(c));
+    could
+        && so_far.len() <= 240
         && (letter::is_title_end(so_far)
             || letter::is_doc_number(so_far)
             || letter::category_flag(so_far).is_some())
@@ -103,12 +179,11 @@ fn ends_head_item(so_far: &str) -> bool {
 
 /// `… 联系人:孙丽`, `… 抄送：…`: a letter's foot label after a space starts a new line.
 fn starts_letter_label(rest: &str) -> bool {
-    let head: String = rest.chars().take(12).collect();
-    let Some(colon) = head.find([':', '：']) else {
+    // Labels are at most a dozen characters: look for the colon in the first 40 bytes only.
+    let Some(colon) = head(rest, 40).find([':', '：']) else {
         return false;
     };
-    let label = &head[..colon];
-    !label.is_empty() && crate::fields::labels::is_letter_label(label)
+    colon > 0 && crate::fields::labels::is_letter_label(&rest[..colon])
 }
 
 /// `联系人: 张三` keeps its space: a short known label before the colon is not a sentence.
@@ -180,7 +255,8 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
         ),
         '(' | '（' => {
             let inner = &s[first.len_utf8()..];
-            let close = inner.find([')', '）'])?;
+            // The number inside is at most a few characters: never scan the whole line.
+            let close = head(inner, 16).find([')', '）'])?;
             let num_text = &inner[..close];
             let close_len = inner[close..].chars().next()?.len_utf8();
             let len = first.len_utf8() + close + close_len;
@@ -212,14 +288,15 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
             }
             (Level::Arabic, n, len)
         }
-        _ => {
-            let num_len = s.find('、')?;
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' => {
+            let num_len = head(s, 16).find('、')?;
             (
                 Level::Hanzi,
                 hanzi_number(&s[..num_len])?,
                 num_len + '、'.len_utf8(),
             )
         }
+        _ => return None,
     };
     // A stray 、 after a bracketed marker belongs to the marker: "（一）、加强…".
     let len =
@@ -233,6 +310,15 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
         number,
         label: &s[..len],
     })
+}
+
+/// At most the first `max` bytes of `s`, cut at a character boundary.
+pub fn head(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Item numbers up to 999 in ASCII or full-width digits; years and other quantities are not items.
@@ -293,21 +379,35 @@ pub fn text_field(s: &str) -> Option<String> {
 /// Whether text is written in traditional characters: three or more characters that exist only
 /// in traditional writing, among the first thousand.
 pub fn looks_traditional(s: &str) -> bool {
-    // Sorted, for binary search.
-    const ONLY_TRADITIONAL: &[char] = &[
+    s.chars()
+        .take(1000)
+        .filter(|&c| {
+            let i = (c as u32).wrapping_sub(0x4E00) as usize;
+            i < 0x5200 && TRADITIONAL[i / 64] & (1 << (i % 64)) != 0
+        })
+        .take(3)
+        .count()
+        >= 3
+}
+
+/// Characters that exist only in traditional writing, as a bitmap over U+4E00–U+9FFF.
+static TRADITIONAL: [u64; 0x5200 / 64] = {
+    const CHARS: &[char] = &[
         '來', '個', '們', '內', '劃', '務', '區', '協', '員', '問', '國', '境', '學', '實', '對',
         '後', '從', '應', '據', '於', '時', '會', '條', '業', '極', '樣', '為', '現', '環', '當',
         '發', '種', '積', '經', '縣', '繫', '聯', '與', '處', '號', '衛', '覆', '見', '計', '設',
         '話', '該', '認', '說', '調', '議', '讓', '辦', '這', '進', '還', '長', '門', '開', '關',
         '際', '電', '題', '類', '體', '麼', '點',
     ];
-    s.chars()
-        .take(1000)
-        .filter(|c| !c.is_ascii() && ONLY_TRADITIONAL.binary_search(c).is_ok())
-        .take(3)
-        .count()
-        >= 3
-}
+    let mut bits = [0u64; 0x5200 / 64];
+    let mut k = 0;
+    while k < CHARS.len() {
+        let i = CHARS[k] as usize - 0x4E00;
+        bits[i / 64] |= 1 << (i % 64);
+        k += 1;
+    }
+    bits
+};
 
 /// Removes every kind of whitespace, including the full-width space.
 pub fn without_spaces(s: &str) -> String {
@@ -354,6 +454,35 @@ mod tests {
         assert!(!looks_traditional(
             "陈委员您好：有关您所提的建议，本局已办理完毕。"
         ));
+    }
+
+    /// The byte-level whitespace scan agrees with `char::is_whitespace` on any text.
+    #[test]
+    fn next_space_matches_the_plain_definition() {
+        use proptest::prelude::*;
+        let naive = |line: &str, from: usize| -> Option<(usize, usize)> {
+            let (start, c) = line[from..]
+                .char_indices()
+                .find(|&(_, c)| c.is_whitespace())?;
+            let start = from + start;
+            let mut end = start + c.len_utf8();
+            while let Some(d) = line[end..].chars().next().filter(|d| d.is_whitespace()) {
+                end += d.len_utf8();
+            }
+            Some((start, end))
+        };
+        let chars = "[ \t\r\x0b\x0c\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{3001}\u{3002}\u{e000}“”，a1一-龥]{0,80}";
+        proptest!(|(line in chars)| {
+            let mut from = 0;
+            loop {
+                let got = next_space(&line, from);
+                prop_assert_eq!(got, naive(&line, from));
+                match got {
+                    Some((_, end)) => from = end,
+                    None => break,
+                }
+            }
+        });
     }
 
     #[test]

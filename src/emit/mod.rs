@@ -75,6 +75,7 @@ pub fn header(format: Format) -> Vec<u8> {
 
 /// Appends one record in `format` to `out`.
 pub fn record(out: &mut Vec<u8>, record: &Record, format: Format) -> io::Result<()> {
+    out.reserve(record_size_hint(record));
     match format {
         Format::Yaml => {
             let value = serde_json::to_value(record)?;

@@ -138,11 +138,24 @@ fn plain_ok(s: &str) -> bool {
         || last.is_whitespace()
         || last == ':'
         || "-?:,[]{}#&*!|>'\"%@`".contains(first)
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.chars().any(|c| needs_escape(c) || c == '\t' || c == '\n')
     {
         return false;
+    }
+    // One pass over the bytes for `: `, ` #`, and characters that need escaping, every one of
+    // which starts with a byte below 0x20, 0x7F, or the lead bytes C2 / E2 / EF.
+    let b = s.as_bytes();
+    for (i, &byte) in b.iter().enumerate() {
+        let next = b.get(i + 1).copied();
+        let bad = match byte {
+            b':' => next == Some(b' '),
+            b' ' => next == Some(b'#'),
+            0..=0x1f | 0x7f => true,
+            0xC2 | 0xE2 | 0xEF => s[i..].chars().next().is_some_and(needs_escape),
+            _ => false,
+        };
+        if bad {
+            return false;
+        }
     }
     !looks_typed(s)
 }
@@ -153,8 +166,7 @@ fn looks_typed(s: &str) -> bool {
         "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
         ".nan",
     ];
-    let lower = s.to_ascii_lowercase();
-    if WORDS.contains(&lower.as_str()) {
+    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
     }
     let first = s.as_bytes()[0];

@@ -1,6 +1,9 @@
 //! The label vocabulary of the `fields` stage (FORMAT.md §2): every wording seen for each field,
 //! in simplified characters; traditional labels are folded onto them before lookup.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use crate::record::Kind;
 
 /// What a label stands for.
@@ -217,7 +220,6 @@ fn simplified(c: char) -> Option<char> {
         ('廢', '废'),
         ('狀', '状'),
         ('體', '体'),
-        ('裁', '裁'),
         ('門', '门'),
         ('開', '开'),
         ('屬', '属'),
@@ -233,7 +235,18 @@ fn simplified(c: char) -> Option<char> {
         ('種', '种'),
         ('託', '托'),
     ];
-    PAIRS.iter().find(|&&(t, _)| t == c).map(|&(_, s)| s)
+    if c.is_ascii() {
+        return None;
+    }
+    static SORTED: LazyLock<Vec<(char, char)>> = LazyLock::new(|| {
+        let mut v = PAIRS.to_vec();
+        v.sort_unstable();
+        v
+    });
+    SORTED
+        .binary_search_by_key(&c, |&(t, _)| t)
+        .ok()
+        .map(|i| SORTED[i].1)
 }
 
 /// Looks up a normalized label.
@@ -244,10 +257,13 @@ pub fn lookup(normalized: &str) -> Option<Label> {
     } else {
         normalized
     };
-    VOCABULARY
-        .iter()
-        .find(|(l, _, _)| *l == key)
-        .map(|&(_, field, kind)| Label { field, kind })
+    static INDEX: LazyLock<HashMap<&'static str, Label>> = LazyLock::new(|| {
+        VOCABULARY
+            .iter()
+            .map(|&(l, field, kind)| (l, Label { field, kind }))
+            .collect()
+    });
+    INDEX.get(key).copied()
 }
 
 /// Labels that also open lines inside a reply letter (`联系人: 张三`, `抄送:`), where the space

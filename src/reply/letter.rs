@@ -393,9 +393,15 @@ pub fn is_unit(t: &str) -> bool {
     UNIT_ENDS.iter().any(|e| core.ends_with(e))
 }
 
+/// A signature line holds a unit and a date, nothing like a sentence.
+const SIGNATURE_LINE_BYTES: usize = 160;
+
 /// A date line of the signature, alone or after the unit: `2021年9月30日`,
 /// `南通市某某局 2023-05-10`, `二〇二二年七月八日`, `2023927` (ambiguous).
 pub fn signature_line(t: &str, era: Era) -> Option<Tail> {
+    if t.len() > SIGNATURE_LINE_BYTES {
+        return None;
+    }
     let stripped = t.trim_end_matches(['。', '.']);
     let whole = match date::parse(stripped, era) {
         Err(DateError::Unreadable(_)) => None,
@@ -460,7 +466,8 @@ static QUOTED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 /// The proposal's title as the opening sentence names it: `您提出的《…》收悉`, `“…”`, `「…」`,
 /// or bare up to 的建议 / 的提案.
 pub fn title_in_opening(t: &str) -> Option<String> {
-    let c = QUOTED_TITLE.captures(t)?;
+    // The title sits in the opening's first sentence or two.
+    let c = QUOTED_TITLE.captures(crate::text::head(t, 900))?;
     (1..=4)
         .find_map(|i| c.get(i))
         .map(|m| m.as_str().trim().to_string())

@@ -95,7 +95,7 @@ pub(crate) static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
         r"|^如(?:您)?(?:[对對]|有).{0,40}(?:意[见見]|建[议議]|[问問]题|疑[问問]|不[满滿]意)",
         r"|^[欢歡]迎.{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
         r"|^(?:[请請]|敬[请請]|[烦煩][请請]).{0,40}(?:反[馈饋]|填[写寫]|寄回|意[见見]表|征[询詢])",
-        r"|是否[满滿]意",
+        r"|^.{0,30}是否[满滿]意",
     ))
     .unwrap()
 });
@@ -115,6 +115,9 @@ pub fn looks_like_letter(t: &str) -> bool {
                 || letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some()
         })
 }
+
+/// The longest line read as part of a letter's foot (signature, contacts, legend …).
+const FOOT_LINE_BYTES: usize = 600;
 
 /// How far into the letter a salutation or opening is looked for.
 const HEAD_LIMIT: usize = 12;
@@ -321,10 +324,13 @@ fn read_tail(paras: &[Para<'_>], era: Era) -> (usize, Vec<Tail>) {
     while i > 0 {
         let t = paras[i - 1].text;
         let closing = CLOSING.is_match(t);
-        let item = if seen == Seen::Closing {
+        // Foot lines are short; a long paragraph can only be a closing (or the body).
+        let short = t.len() <= FOOT_LINE_BYTES;
+        let item = if seen == Seen::Closing || !short || closing {
             if !closing {
                 break;
             }
+            seen = Seen::Closing;
             Tail::Closing
         } else if let Some(c) = letter::contact(t) {
             Tail::Contact(c)
@@ -362,9 +368,6 @@ fn read_tail(paras: &[Para<'_>], era: Era) -> (usize, Vec<Tail>) {
                 unit: Some(0..t.len()),
                 date: None,
             }
-        } else if closing {
-            seen = Seen::Closing;
-            Tail::Closing
         } else {
             break;
         };

@@ -2,6 +2,8 @@
 //! in the README (outermost present level → sections when there are two levels or more, the next
 //! one → measures; deeper levels stay in their measure's text).
 
+use std::sync::LazyLock;
+
 use super::{Part, Piece};
 use crate::record::{Measure, Section};
 use crate::text::{self, Level, Para};
@@ -158,7 +160,10 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
 /// the span of the `。` that closed the heading.
 fn run_in_heading(p: Para<'_>) -> (String, Option<std::ops::Range<usize>>, Option<Para<'_>>) {
     let t = p.text;
-    let stop = t.find('。');
+    // memmem, not str::find: the last byte of `。` is a common continuation byte.
+    static FULL_STOP: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("。"));
+    let stop = FULL_STOP.find(t.as_bytes());
     let space = heading_space(t);
     let (end, skip, frame) = match (stop, space) {
         (Some(s), Some((sp, sp_len))) if sp < s => (sp, sp_len, false),
@@ -175,45 +180,34 @@ fn run_in_heading(p: Para<'_>) -> (String, Option<std::ops::Range<usize>>, Optio
 /// A space that closes a heading: within the first 40 characters, after at least two, and not
 /// right after a word that cannot end a phrase (的, 和, 以 … a stray space mid-sentence).
 fn heading_space(t: &str) -> Option<(usize, usize)> {
-    let mut count = 0;
-    let mut prev = None;
-    for (i, c) in t.char_indices() {
-        if text::is_space(c) {
-            let ws_len = t[i..]
-                .chars()
-                .take_while(|&c| text::is_space(c))
-                .map(char::len_utf8)
-                .sum();
-            let stray = matches!(
-                prev,
-                None | Some(
-                    '的' | '和'
-                        | '与'
-                        | '及'
-                        | '或'
-                        | '以'
-                        | '在'
-                        | '对'
-                        | '把'
-                        | '将'
-                        | '为'
-                        | '了'
-                        | '，'
-                        | ','
-                        | '、'
-                        | '“'
-                        | '《'
-                )
-            );
-            return (!stray && count >= 2).then_some((i, ws_len));
-        }
-        count += 1;
-        if count > 40 {
-            return None;
-        }
-        prev = Some(c);
-    }
-    None
+    // Forty characters are at most 160 bytes.
+    let head = text::head(t, 160);
+    let (i, end) = text::next_space(head, 0)?;
+    let before = &t[..i];
+    let count = before.chars().count();
+    let prev = before.chars().next_back();
+    let stray = matches!(
+        prev,
+        None | Some(
+            '的' | '和'
+                | '与'
+                | '及'
+                | '或'
+                | '以'
+                | '在'
+                | '对'
+                | '把'
+                | '将'
+                | '为'
+                | '了'
+                | '，'
+                | ','
+                | '、'
+                | '“'
+                | '《'
+        )
+    );
+    (!stray && (2..=40).contains(&count)).then_some((i, end - i))
 }
 
 #[cfg(test)]
