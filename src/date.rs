@@ -19,6 +19,28 @@ impl fmt::Display for Date {
     }
 }
 
+/// Today's date (UTC), from the system clock.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    from_days((secs / 86_400) as i64)
+}
+
+/// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+pub fn from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Date { year, month, day }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     #[error("date {0:?} lost its 年月日: it could be read as more than one date")]
@@ -286,6 +308,14 @@ mod tests {
             parse("", Era::Gregorian),
             Err(DateError::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn civil_dates_from_days() {
+        assert_eq!(from_days(0).to_string(), "1970-01-01");
+        assert_eq!(from_days(19_000).to_string(), "2022-01-08");
+        assert_eq!(from_days(11_016).to_string(), "2000-02-29");
+        assert!(today().year >= 2024);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod record;
 pub mod reply;
 pub mod text;
+pub mod validate;
 
 use std::sync::LazyLock;
 
@@ -49,7 +50,8 @@ pub enum InputError {
 pub struct Spans {
     pub start: usize,
     pub proposer: Option<usize>,
-    pub number: Option<usize>,
+    /// The number cell: where it is and how it was written (`第号` normalizes to nothing).
+    pub number: Option<(usize, String)>,
     pub title: Option<usize>,
     pub units: Option<usize>,
     /// Each unit list as written, to find empty items that the output drops.
@@ -59,6 +61,8 @@ pub struct Spans {
     pub reply: Vec<std::ops::Range<usize>>,
     /// Where every stretch of the reply went.
     pub pieces: Vec<reply::Piece>,
+    /// Labeled cells kept in `extra`: label as written and where the label is.
+    pub extra: Vec<(String, usize)>,
 }
 
 impl Spans {
@@ -141,7 +145,7 @@ fn assemble(
     let mut span = Spans {
         start: raw.start,
         proposer: raw.proposer.map(|v| v.start),
-        number: raw.number.map(|v| v.start),
+        number: raw.number.map(|v| (v.start, v.text.to_string())),
         title: raw.title.map(|v| v.start),
         units: raw.units.first().or(raw.lead.first()).map(|v| v.start),
         unit_lists: [&raw.units, &raw.lead, &raw.assisting]
@@ -156,6 +160,21 @@ fn assemble(
             .map(|v| v.start..v.start + v.text.len())
             .collect(),
         pieces: Vec::new(),
+        // An empty value has no place of its own: point at the record.
+        extra: raw
+            .extra
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    if v.text.is_empty() {
+                        raw.start
+                    } else {
+                        v.start
+                    },
+                )
+            })
+            .collect(),
     };
 
     let era = if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {

@@ -195,18 +195,20 @@ pub fn run_ordered<J, T>(
     J: Send,
     T: Send,
 {
-    let threads = threads.max(1);
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool,
-        Err(_) => {
-            // No threads to be had: do the work here, in order.
-            for item in items {
-                if !sink(work(item)) {
-                    break;
-                }
+    let sequential = |items: &mut dyn Iterator<Item = J>, sink: &mut dyn FnMut(T) -> bool| {
+        for item in items {
+            if !sink(work(item)) {
+                break;
             }
-            return;
         }
+    };
+    let mut items = items;
+    // One thread: do the work here, in order, without handing every file between threads.
+    if threads <= 1 {
+        return sequential(&mut items, &mut sink);
+    }
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
+        return sequential(&mut items, &mut sink);
     };
     // Enough in flight to keep every thread busy behind one slow file, and no more.
     let window = threads * 4 + 4;

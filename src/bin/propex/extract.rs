@@ -35,15 +35,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         );
     }
 
-    let globs = if args.globs.is_empty() {
-        None
-    } else {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &args.globs {
-            b.add(globset::Glob::new(g).map_err(|e| Usage(format!("--glob {g:?}: {e}")))?);
-        }
-        Some(b.build().map_err(|e| Usage(format!("--glob: {e}")))?)
-    };
+    let globs = globs(&args.globs)?;
     let out_dir = match &args.out_dir {
         Some(dir) => Some(
             OutDir::new(dir)
@@ -89,6 +81,18 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         |report| printer.report(report),
     );
     printer.finish()
+}
+
+/// The `--glob` patterns as one set (a bad pattern is a usage error).
+pub fn globs(patterns: &[String]) -> Result<Option<globset::GlobSet>> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in patterns {
+        b.add(globset::Glob::new(g).map_err(|e| Usage(format!("--glob {g:?}: {e}")))?);
+    }
+    Ok(Some(b.build().map_err(|e| Usage(format!("--glob: {e}")))?))
 }
 
 /// The inputs in order: the paths on the command line, then the `--files-from` list; standard

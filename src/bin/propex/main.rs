@@ -2,6 +2,7 @@
 //! returns, and maps the outcome to an exit code (0 ok, 1 an input failed, 2 usage).
 
 mod extract;
+mod validate;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Read records (pipe tables or reply letters) and write one typed record per input record.
     Extract(ExtractArgs),
+    /// Check records (raw, or converted to YAML / JSON) and report problems with rule codes.
+    Validate(validate::ValidateArgs),
     /// Print the JSON Schema (2020-12) of one output record.
     Schema,
 }
@@ -90,13 +93,13 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
-fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
+pub fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
     s.parse()
         .map_err(|e: propex::decode::UnknownEncoding| e.to_string())
 }
 
 /// `65536`, `64K`, `64KiB`, `64MiB`, `1G`: sizes in bytes with binary multiples.
-fn parse_size(s: &str) -> Result<u64, String> {
+pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(digits);
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Schema => schema(),
     };
     match result {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Times the whole `propex extract` command on a synthetic corpus with /usr/bin/time -v:
+# wall time, throughput and peak RSS, with -j1 and the default thread count, per format.
+#
+#   scripts/bench-cli.sh                 # 10,000 files, every format
+#   FILES=100000 FORMATS=jsonl scripts/bench-cli.sh
+#
+# The corpus is generated once into target/bench-corpus-FILES and read once before timing, so
+# the runs measure files in the page cache. Prints a Markdown table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FILES=${FILES:-10000}
+FORMATS=${FORMATS:-"jsonl json yaml csv"}
+CORPUS=${CORPUS:-target/bench-corpus-$FILES}
+
+cargo build --release --quiet
+cargo build --release --quiet --example corpus
+if [ ! -d "$CORPUS" ]; then
+    ./target/release/examples/corpus "$FILES" "$CORPUS" >&2
+fi
+BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
+
+echo "corpus: $FILES files, $BYTES bytes ($CORPUS); $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo
+echo "| format | threads | wall (s) | MB/s of input | peak RSS (MB) | exit |"
+echo "|---|---|---|---|---|---|"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for format in $FORMATS; do
+    for jobs in 1 default; do
+        args=(extract -q -f "$format")
+        [ "$jobs" = default ] || args+=(-j "$jobs")
+        set +e
+        /usr/bin/time -v ./target/release/propex "${args[@]}" "$CORPUS" > /dev/null 2> "$log"
+        code=$?
+        set -e
+        wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+        rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
+        mbs=$(awk -v b="$BYTES" -v w="$wall" 'BEGIN { printf "%.0f", b / w / 1e6 }')
+        printf '| %s | %s | %.2f | %s | %.1f | %s |\n' "$format" "$jobs" "$wall" "$mbs" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$code"
+    done
+done

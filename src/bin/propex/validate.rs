@@ -1,0 +1,407 @@
+//! `propex validate`: checks raw and converted records and reports what is wrong and where,
+//! through one of three reporters (compiler-style text, JSON Lines, GitHub workflow commands).
+
+use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use propex::batch::Job;
+use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
+use propex::decode::EncodingChoice;
+use propex::diag::{Code, Diagnostic, LineIndex, Severity};
+use propex::validate::{Duplicates, FileCheck, Rules};
+use propex::{Config, batch, date};
+
+use crate::{Outcome, Usage};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:col: error[code]: message` with the source line and a caret.
+    Human,
+    /// One JSON object per diagnostic per line.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
+    Github,
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Files, folders (walked as `extract` walks them), or `-` for standard input. `.yaml`,
+    /// `.yml`, `.json` and `.jsonl` files are records converted by propex.
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
+    /// How diagnostics are written.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Warnings fail the run too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Lower a rule: an error to a warning, a warning to a note (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = parse_code)]
+    allow: Vec<Code>,
+    /// Raise a rule to an error (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = parse_code)]
+    deny: Vec<Code>,
+    /// Only check files found in folders that match this glob (repeatable).
+    #[arg(long = "glob", value_name = "PATTERN")]
+    globs: Vec<String>,
+    /// Read the paths to check from FILE (`-` for stdin), one per line.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<String>,
+    /// With --files-from: paths are separated by NUL bytes.
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    null: bool,
+    /// Input encoding of raw records: `auto`, or a WHATWG label.
+    #[arg(long, default_value = "auto", value_parser = crate::parse_encoding)]
+    encoding: EncodingChoice,
+    /// Worker threads [default: the number of cores].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// Report (as read-error) and skip files larger than this.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = crate::parse_size)]
+    max_bytes: u64,
+}
+
+fn parse_code(s: &str) -> Result<Code, String> {
+    Code::from_name(s).ok_or_else(|| {
+        let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        format!("unknown rule {s:?} (rules: {})", known.join(", "))
+    })
+}
+
+pub fn run(args: ValidateArgs) -> Result<Outcome> {
+    let mut rules = Rules::default();
+    for c in &args.allow {
+        rules.allow(*c);
+    }
+    for c in &args.deny {
+        rules.deny(*c);
+    }
+    let globs = crate::extract::globs(&args.globs)?;
+    if args.files_from.as_deref() == Some("-") && args.paths.iter().any(|p| p == "-") {
+        return Err(
+            Usage("standard input cannot be both a --files-from list and an input".into()).into(),
+        );
+    }
+    let walk_opts = WalkOptions { globs, skip: None };
+    let config = Config {
+        encoding: args.encoding,
+    };
+    let threads = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |j| j as usize,
+    );
+    let today = date::today();
+    let max = args.max_bytes;
+
+    let out = BufWriter::new(io::stdout().lock());
+    let mut reporter: Box<dyn Reporter> = match args.format {
+        Format::Human => Box::new(Human {
+            out,
+            renderer: if color_wanted() {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            },
+            color: color_wanted(),
+        }),
+        Format::Json => Box::new(JsonLines { out }),
+        Format::Github => Box::new(Github { out }),
+    };
+
+    let named = args.paths.iter().map(|p| Ok(Arg::parse(p)));
+    let listed: Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send> =
+        match args.files_from.as_deref() {
+            None if args.paths.is_empty() => Box::new(std::iter::once(Ok(Arg::Stdin))),
+            None => Box::new(std::iter::empty()),
+            Some("-") => Box::new(walk::list(
+                BufReader::new(io::stdin()),
+                args.null,
+                "<stdin>".into(),
+            )),
+            Some(path) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| Usage(format!("--files-from {path}: {e}")))?;
+                Box::new(walk::list(
+                    BufReader::new(file),
+                    args.null,
+                    path.to_string(),
+                ))
+            }
+        };
+    let named: Vec<_> = named.collect();
+    let jobs = walk::jobs(named.into_iter().chain(listed), &walk_opts);
+
+    let mut duplicates = Duplicates::default();
+    let mut summary = Summary::default();
+    let mut write_error: Option<io::Error> = None;
+    batch::run_ordered(
+        jobs,
+        threads,
+        |item| check_one(item, &config, &rules, today, max),
+        |mut fc| {
+            duplicates.check(&mut fc);
+            summary.add(&fc);
+            if let Err(e) = reporter.file(&fc) {
+                write_error = Some(e);
+                return false;
+            }
+            true
+        },
+    );
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e).context("cannot write the report"));
+    }
+    reporter
+        .finish(&summary)
+        .context("cannot write the report")?;
+    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    Ok(if failed {
+        Outcome::SomeFailed
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn check_one(
+    item: Result<Job, WalkError>,
+    config: &Config,
+    rules: &Rules,
+    today: date::Date,
+    max: u64,
+) -> FileCheck {
+    match item {
+        Err(e) => propex::validate::check(&e.name, Err(e.message), config, rules, today),
+        Ok(job) => {
+            let name = job.input.name();
+            let bytes = job.input.read(max).map_err(|e| e.to_string());
+            match bytes {
+                Ok(b) => propex::validate::check(&name, Ok(&b), config, rules, today),
+                Err(e) => propex::validate::check(&name, Err(e), config, rules, today),
+            }
+        }
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+fn color_wanted() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[derive(Debug, Default)]
+struct Summary {
+    files: u64,
+    records: u64,
+    errors: u64,
+    warnings: u64,
+    notes: u64,
+}
+
+impl Summary {
+    fn add(&mut self, fc: &FileCheck) {
+        self.files += 1;
+        self.records += fc.records as u64;
+        for d in &fc.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Note => self.notes += 1,
+            }
+        }
+    }
+
+    fn line(&self) -> String {
+        let n = |n: u64, what: &str| {
+            if n == 1 {
+                format!("1 {what}")
+            } else {
+                format!("{n} {what}s")
+            }
+        };
+        format!(
+            "propex: checked {}, {}: {}, {}, {}",
+            n(self.files, "file"),
+            n(self.records, "record"),
+            n(self.errors, "error"),
+            n(self.warnings, "warning"),
+            n(self.notes, "note")
+        )
+    }
+}
+
+/// Writes one file's diagnostics; several formats behind one interface.
+trait Reporter {
+    fn file(&mut self, fc: &FileCheck) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+struct Human<W: Write> {
+    out: W,
+    renderer: Renderer,
+    color: bool,
+}
+
+impl<W: Write> Human<W> {
+    fn header(&self, name: &str, d: &Diagnostic) -> String {
+        let (word, paint) = match d.severity {
+            Severity::Error => ("error", "\x1b[1;31m"),
+            Severity::Warning => ("warning", "\x1b[1;33m"),
+            Severity::Note => ("note", "\x1b[1;36m"),
+        };
+        if self.color {
+            format!(
+                "\x1b[1m{name}:{}:{}:\x1b[0m {paint}{word}[{}]\x1b[0m\x1b[1m: {}\x1b[0m",
+                d.line, d.col, d.code, d.message
+            )
+        } else {
+            format!(
+                "{name}:{}:{}: {word}[{}]: {}",
+                d.line, d.col, d.code, d.message
+            )
+        }
+    }
+}
+
+impl<W: Write> Reporter for Human<W> {
+    fn file(&mut self, fc: &FileCheck) -> io::Result<()> {
+        let index = LineIndex::new(&fc.source);
+        for d in &fc.diagnostics {
+            writeln!(self.out, "{}", self.header(&fc.name, d))?;
+            let line = index.line_text(d.line);
+            if fc.source.is_empty() || line.trim().is_empty() {
+                continue;
+            }
+            let level = match d.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+                Severity::Note => Level::NOTE,
+            };
+            let span = caret(line, d.col);
+            let report = &[Group::with_level(level).element(
+                Snippet::source(line)
+                    .line_start(d.line)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            )];
+            writeln!(self.out, "{}", self.renderer.render(report))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(self.out, "{}", summary.line())?;
+        self.out.flush()
+    }
+}
+
+/// The bytes of `line` a caret marks: from column `col` (in characters) to the end of the cell
+/// or word there, at most twenty characters.
+fn caret(line: &str, col: usize) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let len: usize = line[start..]
+        .chars()
+        .take_while(|c| *c != '|' && !c.is_whitespace())
+        .take(20)
+        .map(char::len_utf8)
+        .sum();
+    let len = if len == 0 {
+        line[start..].chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    start..start + len
+}
+
+struct JsonLines<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Reporter for JsonLines<W> {
+    fn file(&mut self, fc: &FileCheck) -> io::Result<()> {
+        for d in &fc.diagnostics {
+            let v = serde_json::json!({
+                "path": fc.name,
+                "line": d.line,
+                "column": d.col,
+                "severity": d.severity,
+                "code": d.code.as_str(),
+                "message": d.message,
+            });
+            serde_json::to_writer(&mut self.out, &v)?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.flush()?;
+        eprintln!("{}", summary.line());
+        Ok(())
+    }
+}
+
+struct Github<W: Write> {
+    out: W,
+}
+
+/// Workflow-command escaping: data escapes `%`, CR and LF; properties also `:` and `,`.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl<W: Write> Reporter for Github<W> {
+    fn file(&mut self, fc: &FileCheck) -> io::Result<()> {
+        for d in &fc.diagnostics {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            };
+            writeln!(
+                self.out,
+                "::{command} file={},line={},col={},title={}::{}",
+                escape_property(&fc.name),
+                d.line,
+                d.col,
+                escape_property(d.code.as_str()),
+                escape_data(&d.message)
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.flush()?;
+        eprintln!("{}", summary.line());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carets_cover_the_cell() {
+        let line = "答复日期: | 2023927 | |||";
+        let r = caret(line, 9);
+        assert_eq!(&line[r], "2023927");
+        assert_eq!(caret("abc", 10), 3..3);
+    }
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}
