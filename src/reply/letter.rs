@@ -98,17 +98,13 @@ pub struct Salutation {
     pub rest: Option<usize>,
 }
 
-const ADDRESSEE_ENDS: &[&str] = &[
-    "委员",
-    "委員",
-    "代表",
-    "议员",
-    "議員",
-    "同志",
-    "先生",
-    "女士",
-    "主席",
-    "主委",
+/// Titles a person is addressed by; a salutation or proposer ends with one.
+pub const PERSON_TITLES: &[&str] = &[
+    "委员", "委員", "代表", "议员", "議員", "同志", "先生", "女士", "主席", "主委",
+];
+
+/// Endings of a body addressed as a whole: committees, party branches, offices.
+const BODY_ENDS: &[&str] = &[
     "委员会",
     "委員會",
     "工委",
@@ -185,7 +181,10 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
     });
     if short(body)
         && (honorific > 0 || opens)
-        && ADDRESSEE_ENDS.iter().any(|e| body.ends_with(e))
+        && PERSON_TITLES
+            .iter()
+            .chain(BODY_ENDS)
+            .any(|e| body.ends_with(e))
         && !is_title_end(body)
     {
         return Some(Salutation {

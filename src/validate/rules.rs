@@ -269,34 +269,17 @@ fn describe(what: &str, label: &str, number: u32, allowed: &[u32]) -> String {
     )
 }
 
-const HONORIFICS: &[&str] = &[
-    "委员们",
-    "代表们",
-    "委员",
-    "委員",
-    "代表",
-    "议员",
-    "議員",
-    "同志",
-    "先生",
-    "女士",
-    "主席",
-    "们",
-];
-
 /// The names in a proposer or addressee, without honorifics.
 fn names(s: &str) -> Vec<String> {
     let s = s.trim_start_matches("尊敬的");
     let mut out = Vec::new();
     for part in s.split(['、', '，', ',', '和', '及', ' ']) {
-        let mut p = part.trim().to_string();
-        for h in HONORIFICS {
-            if let Some(stripped) = p.strip_suffix(h) {
-                p = stripped.to_string();
-            }
+        let mut p = part.trim().trim_end_matches(['们', '們']);
+        for title in crate::reply::letter::PERSON_TITLES {
+            p = p.strip_suffix(title).unwrap_or(p);
         }
         if !p.is_empty() {
-            out.push(p);
+            out.push(p.to_string());
         }
     }
     out

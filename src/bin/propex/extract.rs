@@ -2,16 +2,14 @@
 //! and prints what comes back: records on stdout, warnings and failures on stderr, a progress
 //! bar while it runs and a summary line at the end.
 
-use std::fs::File;
-use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use propex::Config;
 use propex::batch::outdir::OutDir;
-use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
+use propex::batch::walk::{self, Arg, WalkOptions};
 use propex::batch::{self, FileReport, Options};
 use propex::emit;
 
@@ -28,14 +26,6 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         )
         .into());
     }
-    let stdin_listed = args.files_from.as_deref() == Some("-");
-    if stdin_listed && args.paths.iter().any(|p| p == "-") {
-        return Err(
-            Usage("standard input cannot be both a --files-from list and an input".into()).into(),
-        );
-    }
-
-    let globs = globs(&args.globs)?;
     let out_dir = match &args.out_dir {
         Some(dir) => Some(
             OutDir::new(dir)
@@ -43,22 +33,16 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         ),
         None => None,
     };
-    let walk_opts = WalkOptions {
-        globs,
-        skip: out_dir.as_ref().map(|d| d.root().to_path_buf()),
-    };
+    let walk_opts = args
+        .inputs
+        .walk_options(out_dir.as_ref().map(|d| d.root().to_path_buf()))?;
+    let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
     let opts = Options {
-        config: Config {
-            encoding: args.encoding,
-        },
+        config: args.inputs.config(),
         format: args.format,
-        max_bytes: args.max_bytes,
+        max_bytes: args.inputs.max_bytes,
         out_dir,
     };
-    let threads = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |j| j as usize,
-    );
 
     let bar = progress_bar(&args, &walk_opts);
     let mut printer = Printer {
@@ -72,55 +56,13 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         write_error: None,
     };
     printer.write(&emit::header(args.format));
-
-    let jobs = walk::jobs(arguments(&args)?, &walk_opts);
     batch::run_ordered(
         jobs,
-        threads,
+        args.inputs.threads(),
         |item| batch::convert(item, &opts),
         |report| printer.report(report),
     );
     printer.finish()
-}
-
-/// The `--glob` patterns as one set (a bad pattern is a usage error).
-pub fn globs(patterns: &[String]) -> Result<Option<globset::GlobSet>> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut b = globset::GlobSetBuilder::new();
-    for g in patterns {
-        b.add(globset::Glob::new(g).map_err(|e| Usage(format!("--glob {g:?}: {e}")))?);
-    }
-    Ok(Some(b.build().map_err(|e| Usage(format!("--glob: {e}")))?))
-}
-
-/// The inputs in order: the paths on the command line, then the `--files-from` list; standard
-/// input when there are neither.
-fn arguments(
-    args: &ExtractArgs,
-) -> Result<Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send>> {
-    let named: Vec<Result<Arg, WalkError>> = args.paths.iter().map(|p| Ok(Arg::parse(p))).collect();
-    let listed: Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send> =
-        match args.files_from.as_deref() {
-            None if named.is_empty() => return Ok(Box::new(std::iter::once(Ok(Arg::Stdin)))),
-            None => Box::new(std::iter::empty()),
-            Some("-") => Box::new(walk::list(
-                BufReader::new(io::stdin()),
-                args.null,
-                "<stdin>".into(),
-            )),
-            Some(path) => {
-                let file =
-                    File::open(path).map_err(|e| Usage(format!("--files-from {path}: {e}")))?;
-                Box::new(walk::list(
-                    BufReader::new(file),
-                    args.null,
-                    path.to_string(),
-                ))
-            }
-        };
-    Ok(Box::new(named.into_iter().chain(listed)))
 }
 
 /// The bar, when asked for: `auto` shows it on a terminal for more than a handful of files. The
@@ -132,8 +74,8 @@ fn progress_bar(args: &ExtractArgs, walk_opts: &WalkOptions) -> Option<ProgressB
     {
         return None;
     }
-    let total = if args.files_from.is_none() {
-        let named = args.paths.iter().map(|p| Ok(Arg::parse(p)));
+    let total = if args.inputs.files_from.is_none() {
+        let named = args.inputs.paths.iter().map(|p| Ok(Arg::parse(p)));
         Some(walk::jobs(named, walk_opts).count() as u64)
     } else {
         None

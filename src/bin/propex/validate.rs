@@ -1,20 +1,20 @@
 //! `propex validate`: checks raw and converted records and reports what is wrong and where,
 //! through one of three reporters (compiler-style text, JSON Lines, GitHub workflow commands).
 
-use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use propex::batch::Job;
-use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
-use propex::decode::EncodingChoice;
+use propex::batch::walk::{self, WalkError};
 use propex::diag::{Code, Diagnostic, LineIndex, Severity};
 use propex::validate::{Duplicates, FileCheck, Rules};
 use propex::{Config, batch, date};
 
-use crate::{Outcome, Usage};
+use crate::Outcome;
+use crate::inputs::InputArgs;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -28,10 +28,10 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct ValidateArgs {
-    /// Files, folders (walked as `extract` walks them), or `-` for standard input. `.yaml`,
-    /// `.yml`, `.json` and `.jsonl` files are records converted by propex.
-    #[arg(value_name = "PATH")]
-    paths: Vec<String>,
+    /// `.yaml`, `.yml`, `.json` and `.jsonl` files are records converted by propex; anything
+    /// else is read as a raw record.
+    #[command(flatten)]
+    inputs: InputArgs,
     /// How diagnostics are written.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -44,24 +44,6 @@ pub struct ValidateArgs {
     /// Raise a rule to an error (repeatable).
     #[arg(long, value_name = "CODE", value_parser = parse_code)]
     deny: Vec<Code>,
-    /// Only check files found in folders that match this glob (repeatable).
-    #[arg(long = "glob", value_name = "PATTERN")]
-    globs: Vec<String>,
-    /// Read the paths to check from FILE (`-` for stdin), one per line.
-    #[arg(long, value_name = "FILE")]
-    files_from: Option<String>,
-    /// With --files-from: paths are separated by NUL bytes.
-    #[arg(short = '0', long = "null", requires = "files_from")]
-    null: bool,
-    /// Input encoding of raw records: `auto`, or a WHATWG label.
-    #[arg(long, default_value = "auto", value_parser = crate::parse_encoding)]
-    encoding: EncodingChoice,
-    /// Worker threads [default: the number of cores].
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    jobs: Option<u32>,
-    /// Report (as read-error) and skip files larger than this.
-    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = crate::parse_size)]
-    max_bytes: u64,
 }
 
 fn parse_code(s: &str) -> Result<Code, String> {
@@ -79,22 +61,11 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
     for c in &args.deny {
         rules.deny(*c);
     }
-    let globs = crate::extract::globs(&args.globs)?;
-    if args.files_from.as_deref() == Some("-") && args.paths.iter().any(|p| p == "-") {
-        return Err(
-            Usage("standard input cannot be both a --files-from list and an input".into()).into(),
-        );
-    }
-    let walk_opts = WalkOptions { globs, skip: None };
-    let config = Config {
-        encoding: args.encoding,
-    };
-    let threads = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |j| j as usize,
-    );
+    let walk_opts = args.inputs.walk_options(None)?;
+    let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
+    let config = args.inputs.config();
     let today = date::today();
-    let max = args.max_bytes;
+    let max = args.inputs.max_bytes;
 
     let out = BufWriter::new(io::stdout().lock());
     let mut reporter: Box<dyn Reporter> = match args.format {
@@ -111,35 +82,12 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         Format::Github => Box::new(Github { out }),
     };
 
-    let named = args.paths.iter().map(|p| Ok(Arg::parse(p)));
-    let listed: Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send> =
-        match args.files_from.as_deref() {
-            None if args.paths.is_empty() => Box::new(std::iter::once(Ok(Arg::Stdin))),
-            None => Box::new(std::iter::empty()),
-            Some("-") => Box::new(walk::list(
-                BufReader::new(io::stdin()),
-                args.null,
-                "<stdin>".into(),
-            )),
-            Some(path) => {
-                let file = std::fs::File::open(path)
-                    .map_err(|e| Usage(format!("--files-from {path}: {e}")))?;
-                Box::new(walk::list(
-                    BufReader::new(file),
-                    args.null,
-                    path.to_string(),
-                ))
-            }
-        };
-    let named: Vec<_> = named.collect();
-    let jobs = walk::jobs(named.into_iter().chain(listed), &walk_opts);
-
     let mut duplicates = Duplicates::default();
     let mut summary = Summary::default();
     let mut write_error: Option<io::Error> = None;
     batch::run_ordered(
         jobs,
-        threads,
+        args.inputs.threads(),
         |item| check_one(item, &config, &rules, today, max),
         |mut fc| {
             duplicates.check(&mut fc);

@@ -1,0 +1,150 @@
+//! The input flags `extract` and `validate` share: what to read, how to walk it, how many
+//! threads, and the limits.
+
+use std::io::{self, BufReader};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use propex::Config;
+use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
+use propex::decode::EncodingChoice;
+
+use crate::Usage;
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// Files, folders (walked recursively, sorted, hidden entries skipped), or `-` for standard
+    /// input; with none (and no --files-from), standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Only read files found in folders that match this glob (repeatable; `*.txt`, `2023/**`).
+    /// Files named explicitly are always read.
+    #[arg(long = "glob", value_name = "PATTERN")]
+    pub globs: Vec<String>,
+    /// Also read the paths listed in FILE (`-` for stdin), one per line.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<String>,
+    /// With --files-from: paths are separated by NUL bytes (`find -print0`).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+    /// Input encoding: `auto`, or a WHATWG label such as gbk, gb18030, big5, utf-16le.
+    #[arg(long, default_value = "auto", value_parser = parse_encoding)]
+    pub encoding: EncodingChoice,
+    /// Worker threads [default: the number of cores].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
+    /// Skip (and report) files larger than this: bytes, or with K, M, G, KiB, MiB, GiB.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    pub max_bytes: u64,
+}
+
+impl InputArgs {
+    pub fn config(&self) -> Config {
+        Config {
+            encoding: self.encoding,
+        }
+    }
+
+    pub fn threads(&self) -> usize {
+        self.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j as usize,
+        )
+    }
+
+    /// How folders are walked; `skip` is a folder never to enter (the output folder).
+    pub fn walk_options(&self, skip: Option<PathBuf>) -> Result<WalkOptions> {
+        Ok(WalkOptions {
+            globs: globs(&self.globs)?,
+            skip,
+        })
+    }
+
+    /// The inputs in order: the paths on the command line, then the `--files-from` list;
+    /// standard input when there are neither.
+    pub fn arguments(&self) -> Result<Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send>> {
+        if self.files_from.as_deref() == Some("-") && self.paths.iter().any(|p| p == "-") {
+            return Err(Usage(
+                "standard input cannot be both a --files-from list and an input".into(),
+            )
+            .into());
+        }
+        let named: Vec<Result<Arg, WalkError>> =
+            self.paths.iter().map(|p| Ok(Arg::parse(p))).collect();
+        let listed: Box<dyn Iterator<Item = Result<Arg, WalkError>> + Send> =
+            match self.files_from.as_deref() {
+                None if named.is_empty() => return Ok(Box::new(std::iter::once(Ok(Arg::Stdin)))),
+                None => Box::new(std::iter::empty()),
+                Some("-") => Box::new(walk::list(
+                    BufReader::new(io::stdin()),
+                    self.null,
+                    "<stdin>".into(),
+                )),
+                Some(path) => {
+                    let file = std::fs::File::open(path)
+                        .map_err(|e| Usage(format!("--files-from {path}: {e}")))?;
+                    Box::new(walk::list(
+                        BufReader::new(file),
+                        self.null,
+                        path.to_string(),
+                    ))
+                }
+            };
+        Ok(Box::new(named.into_iter().chain(listed)))
+    }
+}
+
+/// The `--glob` patterns as one set (a bad pattern is a usage error).
+fn globs(patterns: &[String]) -> Result<Option<globset::GlobSet>> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in patterns {
+        b.add(globset::Glob::new(g).map_err(|e| Usage(format!("--glob {g:?}: {e}")))?);
+    }
+    Ok(Some(b.build().map_err(|e| Usage(format!("--glob: {e}")))?))
+}
+
+fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
+    s.parse()
+        .map_err(|e: propex::decode::UnknownEncoding| e.to_string())
+}
+
+/// `65536`, `64K`, `64KiB`, `64MiB`, `1G`: sizes in bytes with binary multiples.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num.parse().map_err(|_| format!("not a size: {s:?}"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "not a size: {s:?} (use e.g. 65536, 64K, 64MiB, 1G)"
+            ));
+        }
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("size too large: {s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+}
