@@ -19,7 +19,7 @@ cargo build --release --quiet --example corpus
 if [ ! -d "$CORPUS" ]; then
     ./target/release/examples/corpus "$FILES" "$CORPUS" >&2
 fi
-BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
 find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
 
 echo "corpus: $FILES files, $BYTES bytes ($CORPUS); $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
