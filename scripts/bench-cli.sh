@@ -21,8 +21,13 @@ if [ ! -d "$CORPUS" ]; then
 fi
 BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
 find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
+# What reading the files alone costs here, as a floor for the runs below.
+start=$(date +%s.%N)
+find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
+read_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 
 echo "corpus: $FILES files, $BYTES bytes ($CORPUS); $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "reading the files alone (find | xargs cat): ${read_s} s, $(awk -v b="$BYTES" -v w="$read_s" 'BEGIN { printf "%.0f", b / w / 1e6 }') MB/s"
 echo
 echo "| format | threads | wall (s) | MB/s of input | peak RSS (MB) | exit |"
 echo "|---|---|---|---|---|---|"

@@ -44,6 +44,11 @@ fn every_fixture_matches_its_snapshot_and_the_schema() {
             let yaml = emit::to_string(r, Format::Yaml);
             let back: propex::Record = serde_yaml::from_str(&yaml).unwrap();
             assert_eq!(&back, r, "{rel}: YAML round trip");
+            // propex's JSON writer prints what serde_json would, byte for byte.
+            assert_eq!(
+                emit::to_string(r, Format::Json),
+                serde_json::to_string_pretty(r).unwrap() + "\n"
+            );
             // What the JSON emitters print is what the schema describes.
             for format in [Format::Json, Format::Jsonl] {
                 let out = emit::to_string(r, format);

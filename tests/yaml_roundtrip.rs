@@ -1,5 +1,5 @@
-//! The YAML writer keeps every string exactly, whatever characters it holds: each record written
-//! reads back (serde_yaml) equal to itself.
+//! The writers keep every string exactly, whatever characters it holds: each record written as
+//! YAML reads back (serde_yaml) equal to itself, and propex's JSON is byte for byte serde_json's.
 
 use propex::emit::{self, Format};
 use propex::{Measure, Record, Reply, Section};
@@ -51,6 +51,12 @@ proptest! {
         };
         r.units.lead = lead;
         r.extra.insert(key, value);
+        for (format, expected) in [
+            (Format::Json, serde_json::to_string_pretty(&r).unwrap()),
+            (Format::Jsonl, serde_json::to_string(&r).unwrap()),
+        ] {
+            prop_assert_eq!(emit::to_string(&r, format), expected + "\n");
+        }
         let yaml = emit::to_string(&r, Format::Yaml);
         let back: Record = serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         prop_assert_eq!(back, r);

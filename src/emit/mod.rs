@@ -1,6 +1,7 @@
 //! Stage 6 — emit: records to YAML, JSON, JSON Lines, or a CSV / TSV index, into a byte buffer.
 //! Output is UTF-8 whatever the input's encoding; field order is the order of the `Record` type.
 
+mod json;
 mod table;
 mod yaml;
 
@@ -83,12 +84,8 @@ pub fn record(out: &mut Vec<u8>, record: &Record, format: Format) -> io::Result<
             yaml::document(&mut text, &value);
             out.extend_from_slice(text.as_bytes());
         }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, record)?;
-            out.push(b'\n');
-        }
-        Format::Jsonl => {
-            serde_json::to_writer(&mut *out, record)?;
+        Format::Json | Format::Jsonl => {
+            json::write(out, record, format == Format::Json).map_err(io::Error::other)?;
             out.push(b'\n');
         }
         Format::Csv => table::row(out, record, b',')?,

@@ -1,0 +1,548 @@
+//! The JSON writer of the `emit` stage: a serde `Serializer` that writes exactly what
+//! `serde_json` writes (compact, or pretty with two-space indents), but escapes strings eight
+//! bytes at a time. Records are mostly long Chinese text with nothing to escape, and serde_json's
+//! byte-by-byte escaping was the largest single cost of a conversion. Tests compare the two
+//! writers byte for byte.
+
+use std::fmt;
+
+use serde::ser::{self, Serialize};
+
+#[derive(Debug)]
+pub struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+/// Appends `value` as JSON to `out`.
+pub fn write<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    pretty: bool,
+) -> Result<(), Error> {
+    value.serialize(&mut Writer {
+        out,
+        pretty,
+        depth: 0,
+    })
+}
+
+struct Writer<'o> {
+    out: &'o mut Vec<u8>,
+    pretty: bool,
+    depth: usize,
+}
+
+impl Writer<'_> {
+    fn newline(&mut self) {
+        if self.pretty {
+            self.out.push(b'\n');
+            for _ in 0..self.depth {
+                self.out.extend_from_slice(b"  ");
+            }
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Some byte of the word needs escaping: a control character, `"` or `\`.
+#[inline]
+fn needs_escape(x: u64) -> bool {
+    let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    let quote = x ^ (ONES * b'"' as u64);
+    let slash = x ^ (ONES * b'\\' as u64);
+    let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGHS;
+    below | zero(quote) | zero(slash) != 0
+}
+
+/// A JSON string literal, escaped as serde_json escapes it.
+fn string(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if i + 8 <= b.len() {
+            let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        let escape: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&b[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(c >> 4) as usize]);
+            out.push(HEX[(c & 0xf) as usize]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
+/// An array or object being written: whether anything is in it yet.
+pub struct Compound<'a, 'o> {
+    w: &'a mut Writer<'o>,
+    first: bool,
+}
+
+impl Compound<'_, '_> {
+    fn element(&mut self) {
+        if !self.first {
+            self.w.out.push(b',');
+        }
+        self.first = false;
+        self.w.newline();
+    }
+
+    fn close(self, end: u8) {
+        self.w.depth -= 1;
+        if !self.first {
+            self.w.newline();
+        }
+        self.w.out.push(end);
+    }
+}
+
+impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a, 'o>;
+    type SerializeTuple = Compound<'a, 'o>;
+    type SerializeTupleStruct = Compound<'a, 'o>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = Compound<'a, 'o>;
+    type SerializeStruct = Compound<'a, 'o>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.out.extend_from_slice(v.to_string().as_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.out.extend_from_slice(v.to_string().as_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        // Records hold no floats; write them as serde_json would rather than fail.
+        let text = serde_json::to_string(&v).map_err(|e| Error(e.to_string()))?;
+        self.out.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        string(self.out, v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        use ser::SerializeSeq;
+        let mut seq = self.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _value: &T,
+    ) -> Result<(), Error> {
+        Err(Error(format!(
+            "variant {variant} with data is not part of a record"
+        )))
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
+        self.out.push(b'[');
+        self.depth += 1;
+        Ok(Compound {
+            w: self,
+            first: true,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'o>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 'o>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(Error(format!(
+            "variant {variant} with data is not part of a record"
+        )))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
+        self.out.push(b'{');
+        self.depth += 1;
+        Ok(Compound {
+            w: self,
+            first: true,
+        })
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a, 'o>, Error> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(Error(format!(
+            "variant {variant} with data is not part of a record"
+        )))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element();
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close(b']');
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.element();
+        key.serialize(KeyWriter { out: self.w.out })?;
+        self.w.out.push(b':');
+        if self.w.pretty {
+            self.w.out.push(b' ');
+        }
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close(b'}');
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        ser::SerializeMap::serialize_entry(self, key, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeMap::end(self)
+    }
+}
+
+/// Map keys: strings only (every map of a record is keyed by labels).
+struct KeyWriter<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+impl ser::Serializer for KeyWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        string(self.out, v);
+        Ok(())
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(key_error())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(key_error())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(key_error())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(key_error())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(key_error())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(key_error())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(key_error())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(key_error())
+    }
+}
+
+fn key_error() -> Error {
+    Error("a JSON object key must be a string".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn same_bytes_as_serde_json() {
+        let v = json!({
+            "a": "科技局\"引号\"\\反斜\n换行\t\u{1}\u{1f}\u{7f}",
+            "empty_list": [],
+            "empty_map": {},
+            "list": [1, "二", null, true, {"x": []}],
+            "nested": {"k": {"deeper": [[], [1, 2]]}},
+            "n": 18446744073709551615u64,
+            "neg": -3,
+        });
+        for pretty in [false, true] {
+            let mut ours = Vec::new();
+            write(&mut ours, &v, pretty).unwrap();
+            let theirs = if pretty {
+                serde_json::to_vec_pretty(&v).unwrap()
+            } else {
+                serde_json::to_vec(&v).unwrap()
+            };
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn escaping_at_every_position_of_a_word() {
+        for k in 0..20 {
+            let s = format!("{}\"{}", "字".repeat(k), "a".repeat(k));
+            let mut ours = Vec::new();
+            string(&mut ours, &s);
+            assert_eq!(ours, serde_json::to_vec(&s).unwrap(), "{s}");
+        }
+    }
+}
