@@ -179,6 +179,14 @@ fn ends_head_item(so_far: &str) -> bool {
 
 /// `… 联系人:孙丽`, `… 抄送：…`: a letter's foot label after a space starts a new line.
 fn starts_letter_label(rest: &str) -> bool {
+    // Most spaces are followed by something that cannot start a label, and need go no further.
+    if !rest
+        .chars()
+        .next()
+        .is_some_and(crate::fields::labels::may_start_letter_label)
+    {
+        return false;
+    }
     // Labels are at most a dozen characters: look for the colon in the first 40 bytes only.
     let Some(colon) = head(rest, 40).find([':', '：']) else {
         return false;

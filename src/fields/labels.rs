@@ -266,17 +266,35 @@ pub fn lookup(normalized: &str) -> Option<Label> {
     INDEX.get(key).copied()
 }
 
+/// Whether `c` can be the first character of a label `is_letter_label` accepts (in simplified
+/// or traditional writing): a cheap test before the full one.
+pub fn may_start_letter_label(c: char) -> bool {
+    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| {
+        let mut v: Vec<char> = VOCABULARY
+            .iter()
+            .filter(|(_, f, _)| letter_field(*f))
+            .filter_map(|(l, _, _)| l.chars().next())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
+    let c = simplified(c).unwrap_or(c);
+    FIRST.binary_search(&c).is_ok()
+}
+
+fn letter_field(f: Field) -> bool {
+    matches!(
+        f,
+        Field::Other | Field::Category | Field::Outcome | Field::DocNumber
+    )
+}
+
 /// Labels that also open lines inside a reply letter (`联系人: 张三`, `抄送:`), where the space
 /// after their colon is not a paragraph break.
 pub fn is_letter_label(s: &str) -> bool {
     let (norm, _) = normalize(s);
-    matches!(
-        lookup(&norm),
-        Some(Label {
-            field: Field::Other | Field::Category | Field::Outcome | Field::DocNumber,
-            ..
-        })
-    )
+    lookup(&norm).is_some_and(|l| letter_field(l.field))
 }
 
 #[cfg(test)]
@@ -304,6 +322,19 @@ mod tests {
         );
         assert_eq!(lookup("提案号").and_then(|l| l.kind), Some(Kind::Proposal));
         assert_eq!(lookup("不存在"), None);
+    }
+
+    #[test]
+    fn letter_labels_pass_the_first_character_test() {
+        for (l, f, _) in VOCABULARY {
+            if letter_field(*f) {
+                let c = l.chars().next().unwrap();
+                assert!(may_start_letter_label(c), "{l}");
+                assert!(is_letter_label(l), "{l}");
+            }
+        }
+        assert!(may_start_letter_label('聯'));
+        assert!(!may_start_letter_label('我'));
     }
 
     #[test]

@@ -176,9 +176,8 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
         }
     }
     // No colon: only a short name ending like an addressee, right before the opening.
-    let opens = next.is_some_and(|n| {
-        super::OPENING.is_match(n) || n.starts_with("您好") || n.starts_with("你好")
-    });
+    let opens =
+        next.is_some_and(|n| super::opens(n) || n.starts_with("您好") || n.starts_with("你好"));
     if short(body)
         && (honorific > 0 || opens)
         && PERSON_TITLES
@@ -465,8 +464,8 @@ static QUOTED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 /// The proposal's title as the opening sentence names it: `您提出的《…》收悉`, `“…”`, `「…」`,
 /// or bare up to 的建议 / 的提案.
 pub fn title_in_opening(t: &str) -> Option<String> {
-    // The title sits in the opening's first sentence or two.
-    let c = QUOTED_TITLE.captures(crate::text::head(t, 900))?;
+    // The title sits in the opening's first sentence.
+    let c = QUOTED_TITLE.captures(crate::text::head(t, 480))?;
     (1..=4)
         .find_map(|i| c.get(i))
         .map(|m| m.as_str().trim().to_string())

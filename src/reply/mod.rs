@@ -100,6 +100,12 @@ pub(crate) static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Whether a paragraph is the opening (`您提出的…收悉`): it says so in its first sentences, so
+/// long paragraphs are not scanned to the end.
+pub(crate) fn opens(t: &str) -> bool {
+    OPENING.is_match(text::head(t, 600))
+}
+
 /// Whether a block of text without labels is a reply letter: an opening sentence, a salutation
 /// or a reply title line near its start. Only the first few kilobytes are looked at.
 pub fn looks_like_letter(t: &str) -> bool {
@@ -137,7 +143,7 @@ pub fn parse(paras: &[Para<'_>], era: Era) -> Parsed {
             salutation = Some((k, s));
             break;
         }
-        if OPENING.is_match(paras[k].text) {
+        if opens(paras[k].text) {
             opening_at = Some(k);
             break;
         }
@@ -191,7 +197,7 @@ pub fn parse(paras: &[Para<'_>], era: Era) -> Parsed {
         .iter()
         .chain(body.iter())
         .take(4)
-        .find(|p| OPENING.is_match(p.text))
+        .find(|p| opens(p.text))
         .map(|p| p.text.to_string());
     parsed.title = parsed.opening.as_deref().and_then(letter::title_in_opening);
 

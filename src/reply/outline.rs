@@ -58,13 +58,10 @@ impl<'t> Item<'t> {
 
 /// Which levels count: a level is present when one of its items is numbered 1 at the start of a
 /// paragraph (a lone `5、` in running text is not an outline).
-fn levels_present(paras: &[Para<'_>]) -> Vec<Level> {
+fn levels_present(markers: &[Option<text::Marker<'_>>]) -> Vec<Level> {
     let mut present = Vec::new();
-    for p in paras {
-        if let Some(m) = text::marker(p.text)
-            && m.number == 1
-            && !present.contains(&m.level)
-        {
+    for m in markers.iter().flatten() {
+        if m.number == 1 && !present.contains(&m.level) {
             present.push(m.level);
         }
     }
@@ -73,7 +70,9 @@ fn levels_present(paras: &[Para<'_>]) -> Vec<Level> {
 }
 
 pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
-    let present = levels_present(paras);
+    let markers: Vec<Option<text::Marker<'t>>> =
+        paras.iter().map(|p| text::marker(p.text)).collect();
+    let present = levels_present(&markers);
     let (section_level, measure_level) = match present.as_slice() {
         [] => (None, None),
         [only] => (None, Some(*only)),
@@ -93,8 +92,8 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
     }
     let mut open = Open::Body;
 
-    for &p in paras {
-        match text::marker(p.text) {
+    for (&p, &m) in paras.iter().zip(&markers) {
+        match m {
             Some(m) if Some(m.level) == section_level => {
                 let i = sections.len();
                 let part = |k| match k {
