@@ -427,7 +427,7 @@ fn classify(c: Cell<'_>) -> Class<'_> {
     if t.contains('\n') {
         return Class::Text;
     }
-    let head = &t[..floor_boundary(t, MAX_LABEL_BYTES + 4)];
+    let head = text::head(t, MAX_LABEL_BYTES + 4);
     if t.len() <= MAX_LABEL_BYTES {
         if let Some(label) = t.strip_suffix([':', '：']) {
             let label = label.trim_end_matches([':', '：']);
@@ -461,15 +461,6 @@ fn classify(c: Cell<'_>) -> Class<'_> {
         }
     }
     Class::Text
-}
-
-/// The largest char boundary at or below `at`.
-fn floor_boundary(s: &str, at: usize) -> usize {
-    let mut at = at.min(s.len());
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 fn pending(label: Option<Label>, written: &str, traditional: bool) -> Pending {

@@ -76,8 +76,6 @@ pub struct Parsed {
     pub findings: Vec<(usize, Code, String)>,
     /// A co-unit's letter (协办意见) addressed to the lead unit.
     pub co_unit: bool,
-    /// Whether anything marked this text as a letter (salutation, opening, title, signature).
-    pub is_letter: bool,
 }
 
 /// `您(们)提出的…收悉`, `你们提出的…已收到`: the sentence that names what is being answered.
@@ -220,10 +218,6 @@ pub fn parse(paras: &[Para<'_>], era: Era) -> Parsed {
         parsed.reply.closing = Some(text::joined(&closing));
     }
 
-    parsed.is_letter = parsed.reply.addressee.is_some()
-        || parsed.opening.is_some()
-        || parsed.letter_title.is_some()
-        || parsed.reply.signature.is_some();
     parsed.co_unit = parsed.letter_title.as_deref().is_some_and(|t| {
         t.contains("协办意见")
             || t.contains("会办意见")
@@ -600,7 +594,7 @@ mod tests {
         assert_eq!(r.reply.cc, vec!["区政协提案委", "区政府办公室"]);
         assert_eq!(r.category.as_deref(), Some("A类"));
         assert_eq!(r.extra[0].0, LEGEND_KEY);
-        assert!(r.is_letter && !r.co_unit);
+        assert!(!r.co_unit);
         // the title lines stay in the body, where nothing is lost
         assert!(
             r.reply
