@@ -233,12 +233,8 @@ fn binary_offset(text: &str) -> Option<usize> {
         return Some(nul);
     }
     // Eight bytes at a time: a word with no byte below 0x20 and no DEL holds no control byte.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let suspect = |w: u64| {
-        let del = w ^ (ONES * 0x7f);
-        (w.wrapping_sub(ONES * 0x20) & !w & HIGHS) | (del.wrapping_sub(ONES) & !del & HIGHS) != 0
-    };
+    use crate::text::{ONES, bytes_below, zero_bytes};
+    let suspect = |w: u64| bytes_below(w, 0x20) | zero_bytes(w ^ (ONES * 0x7f)) != 0;
     let mut bad = 0usize;
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {

@@ -194,15 +194,7 @@ fn assemble(
             diags.push(code, at, msg);
         }
         for (k, v) in letter.extra.drain(..) {
-            match extra.get_mut(&k) {
-                Some(existing) if !existing.is_empty() => {
-                    existing.push('\n');
-                    existing.push_str(&v);
-                }
-                _ => {
-                    extra.insert(k, v);
-                }
-            }
+            fields::add_extra(&mut extra, &k, v);
         }
         span.pieces = std::mem::take(&mut letter.pieces);
         let mut r = std::mem::take(&mut letter.reply);

@@ -137,19 +137,20 @@ pub fn next_space(line: &str, from: usize) -> Option<(usize, usize)> {
     None
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
+/// A word with every byte set to 0x01: multiply by a byte to repeat it eight times.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of every zero byte is set (and perhaps of some bytes above one): no zero byte
-/// is ever missed.
+/// is ever missed, so as a yes/no answer it is exact.
 #[inline]
-fn zero_bytes(x: u64) -> u64 {
+pub(crate) fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// The high bit of every byte below `n` (n ≤ 128) is set, as with `zero_bytes`.
 #[inline]
-fn bytes_below(x: u64, n: u8) -> u64 {
+pub(crate) fn bytes_below(x: u64, n: u8) -> u64 {
     x.wrapping_sub(ONES * n as u64) & !x & HIGHS
 }
 

@@ -55,17 +55,14 @@ impl Writer<'_> {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
 /// Some byte of the word needs escaping: a control character, `"` or `\`.
 #[inline]
 fn needs_escape(x: u64) -> bool {
-    let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
-    let quote = x ^ (ONES * b'"' as u64);
-    let slash = x ^ (ONES * b'\\' as u64);
-    let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGHS;
-    below | zero(quote) | zero(slash) != 0
+    use crate::text::{ONES, bytes_below, zero_bytes};
+    bytes_below(x, 0x20)
+        | zero_bytes(x ^ (ONES * b'"' as u64))
+        | zero_bytes(x ^ (ONES * b'\\' as u64))
+        != 0
 }
 
 /// A JSON string literal, escaped as serde_json escapes it.

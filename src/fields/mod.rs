@@ -511,19 +511,7 @@ pub struct Typed<'t> {
 pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
     let mut extra: IndexMap<String, String> = IndexMap::new();
     let keep = |extra: &mut IndexMap<String, String>, key: &str, value: &str| {
-        let value = text::text_field(value).unwrap_or_default();
-        match extra.get_mut(key) {
-            Some(existing) if !value.is_empty() => {
-                if !existing.is_empty() {
-                    existing.push('\n');
-                }
-                existing.push_str(&value);
-            }
-            Some(_) => {}
-            None => {
-                extra.insert(key.to_string(), value);
-            }
-        }
+        add_extra(extra, key, text::text_field(value).unwrap_or_default());
     };
     for (k, v) in &raw.extra {
         keep(&mut extra, k, v.text);
@@ -582,6 +570,23 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
         session: raw.session.map(|v| v.text.trim().to_string()),
         page_title: raw.page_title.and_then(|v| text::text_field(v.text)),
         extra,
+    }
+}
+
+/// Keeps `value` under `key` in `extra`; a label seen again adds its value on a new line, and
+/// an empty value never replaces or pads one already there.
+pub fn add_extra(extra: &mut IndexMap<String, String>, key: &str, value: String) {
+    match extra.get_mut(key) {
+        Some(existing) if !value.is_empty() => {
+            if !existing.is_empty() {
+                existing.push('\n');
+            }
+            existing.push_str(&value);
+        }
+        Some(_) => {}
+        None => {
+            extra.insert(key.to_string(), value);
+        }
     }
 }
 

@@ -148,6 +148,7 @@ fn check_raw(
     };
     fc.records = x.records.len();
     let mut diags = Collector::new(&x.text);
+    let index = LineIndex::new(&x.text);
     let mut found: Vec<(usize, Code, String)> = Vec::new();
     for (r, span) in x.records.iter().zip(&x.spans) {
         let lists: Vec<String> = span.unit_lists.iter().map(|(_, l)| l.clone()).collect();
@@ -164,7 +165,7 @@ fn check_raw(
         }
         if let Some(key) = key_of(r) {
             let at = span.number.as_ref().map_or(span.start, |(o, _)| *o);
-            let (line, col) = LineIndex::new(&x.text).position(at);
+            let (line, col) = index.position(at);
             fc.keys.push((
                 key,
                 positioned(Code::DuplicateNumber, rules, at, line, col, String::new()),
