@@ -228,44 +228,18 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// more than 1% of the characters (text files carry only tab, line breaks and the odd form feed).
 /// Works on bytes: every control character is one ASCII byte, and this runs on every input.
 fn binary_offset(text: &str) -> Option<usize> {
+    use crate::scan::{Class, find};
     let bytes = text.as_bytes();
-    if let Some(nul) = memchr::memchr(0, bytes) {
-        return Some(nul);
+    // Nearly every input has none: one vector pass answers, and only the rest are counted.
+    let first = find(Class::Control, bytes, 0)?;
+    if let Some(nul) = memchr::memchr(0, &bytes[first..]) {
+        return Some(first + nul);
     }
-    // Eight bytes at a time: a word with no byte below 0x20 and no DEL holds no control byte.
-    use crate::text::{ONES, bytes_below, zero_bytes};
-    let suspect = |w: u64| bytes_below(w, 0x20) | zero_bytes(w ^ (ONES * 0x7f)) != 0;
-    let mut bad = 0usize;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        if suspect(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
-            bad += w.iter().filter(|&&b| CONTROL[b as usize]).count();
-        }
-    }
-    bad += words
-        .remainder()
-        .iter()
-        .filter(|&&b| CONTROL[b as usize])
-        .count();
-    if bad == 0 {
-        return None;
-    }
+    let bad = bytes[first..].iter().filter(|&&b| Class::Control.has(b)).count();
     // Characters, not bytes: count the bytes that start one.
     let chars = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
-    (bad * 100 > chars).then(|| bytes.iter().position(|&b| CONTROL[b as usize]).unwrap_or(0))
+    (bad * 100 > chars).then_some(first)
 }
-
-/// The control bytes that text files do not carry (all but tab, line breaks and form feed).
-static CONTROL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r' | 0x0c);
-        b += 1;
-    }
-    t[0x7f] = true;
-    t
-};
 
 /// Text that was damaged before propex saw it: replacement characters left by an earlier
 /// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.

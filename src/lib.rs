@@ -15,6 +15,7 @@ pub mod emit;
 pub mod fields;
 pub mod record;
 pub mod reply;
+mod scan;
 pub mod text;
 pub mod validate;
 

@@ -1,6 +1,8 @@
 //! Shared text rules used by the `fields` and `reply` stages: where a paragraph breaks in
 //! flattened text, and what counts as an outline marker (FORMAT.md §2 and §3).
 
+use crate::scan::{self, Class};
+
 /// One paragraph: its text (trimmed, never empty) and its absolute byte offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Para<'t> {
@@ -50,10 +52,12 @@ pub fn is_space(c: char) -> bool {
 pub fn paragraphs(text: &str, base: usize) -> Vec<Para<'_>> {
     let mut out = Vec::new();
     let mut line_start = 0;
-    for line in text.split('\n') {
-        split_line(line, base + line_start, &mut out);
-        line_start += line.len() + 1;
+    // memchr, not `split('\n')`: core's byte search is not vectorised and lines are long.
+    while let Some(nl) = memchr::memchr(b'\n', &text.as_bytes()[line_start..]) {
+        split_line(&text[line_start..line_start + nl], base + line_start, &mut out);
+        line_start += nl + 1;
     }
+    split_line(&text[line_start..], base + line_start, &mut out);
     out
 }
 
@@ -114,52 +118,15 @@ pub fn next_space(line: &str, from: usize) -> Option<(usize, usize)> {
         (i, end)
     };
     let mut i = from;
-    // Eight bytes at a time, looking only at the bytes that can start whitespace.
-    while i + 8 <= b.len() {
-        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-        let mut flagged = space_leads(word);
-        while flagged != 0 {
-            let k = i + flagged.trailing_zeros() as usize / 8;
-            // Continuation bytes (80–BF) are never flagged, so `k` starts a character.
-            if let Some(len) = space_at(b, k) {
-                return Some(run(k, len));
-            }
-            flagged &= flagged - 1;
+    // Only bytes that can start whitespace are looked at; continuation bytes (80–BF) are never
+    // among them, so each hit starts a character.
+    while let Some(k) = scan::find(Class::SpaceLead, b, i) {
+        if let Some(len) = space_at(b, k) {
+            return Some(run(k, len));
         }
-        i += 8;
-    }
-    while i < b.len() {
-        if let Some(len) = space_at(b, i) {
-            return Some(run(i, len));
-        }
-        i += 1;
+        i = k + 1;
     }
     None
-}
-
-/// A word with every byte set to 0x01: multiply by a byte to repeat it eight times.
-pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of every zero byte is set (and perhaps of some bytes above one): no zero byte
-/// is ever missed, so as a yes/no answer it is exact.
-#[inline]
-pub(crate) fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(ONES) & !x & HIGHS
-}
-
-/// The high bit of every byte below `n` (n ≤ 128) is set, as with `zero_bytes`.
-#[inline]
-pub(crate) fn bytes_below(x: u64, n: u8) -> u64 {
-    x.wrapping_sub(ONES * n as u64) & !x & HIGHS
-}
-
-/// Flags the bytes that can start whitespace: below 0x21, C2, or E0–E3.
-#[inline]
-fn space_leads(x: u64) -> u64 {
-    bytes_below(x, 0x21)
-        | zero_bytes(x ^ (ONES * 0xC2))
-        | zero_bytes((x & (ONES * 0xFC)) ^ (ONES * 0xE0))
 }
 
 /// A one-line letter runs its head together: `关于…第31号提案的答复 某某委员会: …`,

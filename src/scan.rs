@@ -1,0 +1,144 @@
+//! Byte scanning shared by the stages (`decode`, `text`, `emit`): finds the first byte of a
+//! class sixteen bytes at a time. Records are long runs of CJK text in which the bytes that
+//! matter (spaces, line breaks, quotes, control bytes) are rare, so each stage skips to them
+//! instead of reading every character. On x86_64 the test is SSE2, which every x86_64 CPU has;
+//! elsewhere it is the same test one byte at a time.
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::{
+    __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8,
+    _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+};
+
+/// A set of bytes, tested both sixteen lanes at a time and one byte at a time (the two agree:
+/// a test in `tests` checks every byte value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Bytes that can start whitespace or a line break: below 0x21, C2 (NEL, NBSP) and E0–E3
+    /// (U+1680, U+2000–U+205F, U+3000). Continuation bytes are never in it, so a hit always
+    /// starts a character.
+    SpaceLead,
+    /// What a JSON string must escape: control bytes, `"` and `\`.
+    JsonSpecial,
+    /// Control bytes that text files do not carry: C0 but tab, line feed, carriage return and
+    /// form feed; and DEL.
+    Control,
+}
+
+impl Class {
+    #[inline(always)]
+    pub(crate) fn has(self, c: u8) -> bool {
+        match self {
+            Class::SpaceLead => c < 0x21 || c == 0xC2 || c & 0xFC == 0xE0,
+            Class::JsonSpecial => c < 0x20 || c == b'"' || c == b'\\',
+            Class::Control => {
+                (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c)) || c == 0x7f
+            }
+        }
+    }
+
+    /// One bit per lane of `v` that holds a byte of the class.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn lanes(self, v: __m128i) -> u32 {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it.
+        unsafe {
+            let splat = |c: u8| _mm_set1_epi8(c as i8);
+            let eq = |c: u8| _mm_cmpeq_epi8(v, splat(c));
+            // Unsigned `v < n`: the lanes where min(v, n - 1) is v.
+            let below = |n: u8| _mm_cmpeq_epi8(_mm_min_epu8(v, splat(n - 1)), v);
+            let m = match self {
+                Class::SpaceLead => _mm_or_si128(
+                    _mm_or_si128(below(0x21), eq(0xC2)),
+                    _mm_cmpeq_epi8(_mm_and_si128(v, splat(0xFC)), splat(0xE0)),
+                ),
+                Class::JsonSpecial => _mm_or_si128(_mm_or_si128(below(0x20), eq(b'"')), eq(b'\\')),
+                Class::Control => {
+                    let allowed = _mm_or_si128(
+                        _mm_or_si128(eq(b'\t'), eq(b'\n')),
+                        _mm_or_si128(eq(b'\r'), eq(0x0c)),
+                    );
+                    _mm_andnot_si128(allowed, _mm_or_si128(below(0x20), eq(0x7f)))
+                }
+            };
+            _mm_movemask_epi8(m) as u32
+        }
+    }
+}
+
+/// The first byte at or after `from` that is in `class`.
+#[inline(always)]
+pub(crate) fn find(class: Class, b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        let load = |at: usize| {
+            debug_assert!(at + 16 <= b.len());
+            // SAFETY: the sixteen bytes from `at` lie inside `b` (every caller checks
+            // `at + 16 <= b.len()`), and the load has no alignment requirement.
+            unsafe { _mm_loadu_si128(b.as_ptr().add(at).cast()) }
+        };
+        // Two vectors per step: most text has nothing to find for hundreds of bytes.
+        while i + 32 <= b.len() {
+            let m = class.lanes(load(i)) | class.lanes(load(i + 16)) << 16;
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 32;
+        }
+        if i + 16 <= b.len() {
+            let m = class.lanes(load(i));
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    b.get(i..)?
+        .iter()
+        .position(|&c| class.has(c))
+        .map(|k| i + k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vector test and the byte test agree on every byte value, at every position.
+    #[test]
+    fn every_byte_at_every_position() {
+        for class in [Class::SpaceLead, Class::JsonSpecial, Class::Control] {
+            for c in 0..=255u8 {
+                for at in [0, 5, 15, 16, 31, 32, 40, 63] {
+                    let mut b = vec![b'a'; 64];
+                    b[at] = c;
+                    let want = class.has(c).then_some(at);
+                    assert_eq!(find(class, &b, 0), want, "{class:?} {c:#x} at {at}");
+                    assert_eq!(find(class, &b, at), want, "{class:?} {c:#x} from {at}");
+                    if at > 0 {
+                        assert_eq!(find(class, &b, at + 1), None);
+                    }
+                }
+            }
+        }
+        assert_eq!(find(Class::SpaceLead, b"", 0), None);
+        assert_eq!(find(Class::SpaceLead, b"ab", 5), None);
+    }
+
+    #[test]
+    fn classes_hold_what_they_say() {
+        let all = |class: Class| (0..=255u8).filter(|&c| class.has(c)).collect::<Vec<u8>>();
+        let mut space = (0..0x21).collect::<Vec<u8>>();
+        space.extend([0xC2, 0xE0, 0xE1, 0xE2, 0xE3]);
+        assert_eq!(all(Class::SpaceLead), space);
+        let mut json = (0..0x20).collect::<Vec<u8>>();
+        json.extend([b'"', b'\\']);
+        json.sort_unstable();
+        assert_eq!(all(Class::JsonSpecial), json);
+        let control: Vec<u8> = (0..0x20)
+            .filter(|c| ![9, 10, 13, 12].contains(c))
+            .chain([0x7f])
+            .collect();
+        assert_eq!(all(Class::Control), control);
+    }
+}
