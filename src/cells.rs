@@ -31,13 +31,11 @@ impl<'t> Cell<'t> {
     /// The cell's lines as cells of their own, blank lines dropped.
     pub fn lines(&self) -> Vec<Cell<'t>> {
         let mut out = Vec::new();
-        let mut at = 0;
-        for (i, line) in self.text.split('\n').enumerate() {
-            let c = self.slice(at..at + line.len(), i > 0 || self.row_start);
+        for (at, line) in crate::scan::lines(self.text) {
+            let c = self.slice(at..at + line.len(), at > 0 || self.row_start);
             if !c.text.is_empty() {
                 out.push(c);
             }
-            at += line.len() + 1;
         }
         out
     }
@@ -52,6 +50,7 @@ pub fn has_table(text: &str) -> bool {
 /// a cell whose text itself spans lines stays whole, since the `fields` stage decides whether its
 /// lines are one value or several rows that lost their pipes.
 pub fn split(text: &str) -> Vec<Cell<'_>> {
+    use crate::scan::has_newline;
     let bytes = text.as_bytes();
     let mut cells = Vec::new();
     let mut seg_start = 0;
@@ -61,16 +60,16 @@ pub fn split(text: &str) -> Vec<Cell<'_>> {
         let seg = &text[seg_start..seg_end];
         let trimmed = seg.trim();
         if trimmed.is_empty() {
-            newline_before |= seg.contains('\n');
+            newline_before |= has_newline(seg);
         } else {
             let lead = seg.len() - seg.trim_start().len();
-            newline_before |= seg[..lead].contains('\n');
+            newline_before |= has_newline(&seg[..lead]);
             cells.push(Cell {
                 text: trimmed,
                 start: seg_start + lead,
                 row_start: newline_before,
             });
-            newline_before = seg[lead + trimmed.len()..].contains('\n');
+            newline_before = has_newline(&seg[lead + trimmed.len()..]);
         }
         seg_start = seg_end + 1;
     }

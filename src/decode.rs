@@ -57,6 +57,41 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeError> {
+    let (text, encoding, findings) = read(bytes, choice)?;
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding,
+        findings,
+    })
+}
+
+/// `decode` for bytes the caller no longer needs: UTF-8 input (nearly all of it) becomes the
+/// text without being copied.
+pub fn decode_vec(bytes: Vec<u8>, choice: EncodingChoice) -> Result<Decoded, DecodeError> {
+    let (text, encoding, findings) = read(&bytes, choice)?;
+    let text = match text {
+        // Borrowed and as long as the input: it is the input, unchanged.
+        Cow::Borrowed(t) if t.len() == bytes.len() => None,
+        other => Some(other.into_owned()),
+    };
+    let text = text.unwrap_or_else(|| {
+        // SAFETY: `read` borrowed these very bytes as its text, which it returns only after
+        // validating them as UTF-8 (simdutf8).
+        unsafe { String::from_utf8_unchecked(bytes) }
+    });
+    Ok(Decoded {
+        text,
+        encoding,
+        findings,
+    })
+}
+
+type Findings = Vec<(usize, Code, String)>;
+
+fn read(
+    bytes: &[u8],
+    choice: EncodingChoice,
+) -> Result<(Cow<'_, str>, &'static str, Findings), DecodeError> {
     let (text, had_errors, encoding) = match choice {
         EncodingChoice::Forced(enc) => {
             let enc = read_as(enc);
@@ -93,12 +128,7 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeErr
         ));
     }
     findings.extend(misdecoded(&text, had_errors));
-
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: encoding.name(),
-        findings,
-    })
+    Ok((text, encoding.name(), findings))
 }
 
 fn decode_as<'b>(enc: &'static Encoding, body: &'b [u8]) -> (Cow<'b, str>, bool) {
@@ -235,7 +265,10 @@ fn binary_offset(text: &str) -> Option<usize> {
     if let Some(nul) = memchr::memchr(0, &bytes[first..]) {
         return Some(first + nul);
     }
-    let bad = bytes[first..].iter().filter(|&&b| Class::Control.has(b)).count();
+    let bad = bytes[first..]
+        .iter()
+        .filter(|&&b| Class::Control.has(b))
+        .count();
     // Characters, not bytes: count the bytes that start one.
     let chars = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
     (bad * 100 > chars).then_some(first)

@@ -89,7 +89,15 @@ pub struct Extraction {
 
 /// Reads the records of one input. `path` is what the output's `source.path` will say.
 pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, InputError> {
-    let decoded = decode::decode(bytes, config.encoding)?;
+    from_decoded(path, decode::decode(bytes, config.encoding)?)
+}
+
+/// `extract` for bytes the caller no longer needs: they become the text without a copy.
+pub fn extract_vec(path: &str, bytes: Vec<u8>, config: &Config) -> Result<Extraction, InputError> {
+    from_decoded(path, decode::decode_vec(bytes, config.encoding)?)
+}
+
+fn from_decoded(path: &str, decoded: decode::Decoded) -> Result<Extraction, InputError> {
     let text = decoded.text;
     let (records, spans, diagnostics) = {
         let mut diags = Collector::new(&text);

@@ -51,13 +51,9 @@ pub fn is_space(c: char) -> bool {
 /// space is a stray space inside a sentence and stays where it is.
 pub fn paragraphs(text: &str, base: usize) -> Vec<Para<'_>> {
     let mut out = Vec::new();
-    let mut line_start = 0;
-    // memchr, not `split('\n')`: core's byte search is not vectorised and lines are long.
-    while let Some(nl) = memchr::memchr(b'\n', &text.as_bytes()[line_start..]) {
-        split_line(&text[line_start..line_start + nl], base + line_start, &mut out);
-        line_start += nl + 1;
+    for (at, line) in scan::lines(text) {
+        split_line(line, base + at, &mut out);
     }
-    split_line(&text[line_start..], base + line_start, &mut out);
     out
 }
 
@@ -288,6 +284,23 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
     })
 }
 
+/// Where the first `。` is. Its lead byte E3 starts only CJK punctuation and kana, rare in
+/// Chinese prose, so memchr on it skips most of the text (the other two bytes, 80 and 82, are
+/// continuation bytes that every CJK character is full of, which is what `str::find` and memmem
+/// would look for).
+pub fn find_full_stop(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(0xE3, &b[from..]) {
+        let at = from + k;
+        if b.get(at + 1..at + 3) == Some(&[0x80, 0x82]) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// At most the first `max` bytes of `s`, cut at a character boundary.
 pub fn head(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
@@ -459,6 +472,20 @@ mod tests {
                 }
             }
         });
+    }
+
+    #[test]
+    fn full_stop_is_found_where_str_find_finds_it() {
+        for s in [
+            "",
+            "。",
+            "甲、乙《丙》。丁。",
+            "「甲」〔乙〕",
+            "abc\u{3001}\u{3002}",
+            "\u{3080}\u{3002}",
+        ] {
+            assert_eq!(find_full_stop(s), s.find('。'), "{s:?}");
+        }
     }
 
     #[test]

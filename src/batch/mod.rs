@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::emit::{self, Format};
-use crate::{Config, Diagnostic, InputError, extract};
+use crate::{Config, Diagnostic, InputError};
 use outdir::{OutDir, OutError};
 
 /// One input named on the command line, in a list, or found in a folder.
@@ -125,9 +125,14 @@ pub fn convert(item: Result<Job, walk::WalkError>, opts: &Options) -> FileReport
 
 fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileError> {
     let bytes = job.input.read(opts.max_bytes)?;
-    let x = extract(name, &bytes, &opts.config)?;
-    drop(bytes);
-    let mut output = Vec::new();
+    let size = bytes.len();
+    let x = crate::extract_vec(name, bytes, &opts.config)?;
+    // Output runs a little longer than the input (keys, escapes); one allocation, no regrowth.
+    let mut output = Vec::with_capacity(if opts.out_dir.is_none() {
+        size + size / 4
+    } else {
+        0
+    });
     let mut written = Vec::new();
     match &opts.out_dir {
         None => {

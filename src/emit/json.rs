@@ -336,7 +336,22 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        ser::SerializeMap::serialize_entry(self, key, value)
+        use crate::scan::Class;
+        self.element();
+        // Field names are the record types' own identifiers, with nothing to escape: written
+        // as they are, without the string writer's scan.
+        if key.bytes().any(|b| Class::JsonSpecial.has(b)) {
+            string(self.w.out, key);
+        } else {
+            self.w.out.push(b'"');
+            self.w.out.extend_from_slice(key.as_bytes());
+            self.w.out.push(b'"');
+        }
+        self.w.out.push(b':');
+        if self.w.pretty {
+            self.w.out.push(b' ');
+        }
+        value.serialize(&mut *self.w)
     }
     fn end(self) -> Result<(), Error> {
         ser::SerializeMap::end(self)

@@ -14,6 +14,7 @@ use crate::cells::Cell;
 use crate::date::{self, DateError, Era};
 use crate::diag::{Code, Collector};
 use crate::record::{Kind, Units};
+use crate::scan;
 use crate::text::{self, Para};
 use labels::{Field, Label};
 
@@ -178,7 +179,7 @@ impl<'t> Walker<'t, '_, '_> {
                 self.open(p, c.start);
                 self.cell(value);
             }
-            Class::Text if c.text.contains('\n') => self.text_block(c),
+            Class::Text if scan::has_newline(c.text) => self.text_block(c),
             Class::Text if self.cur.reply.is_empty() && crate::reply::looks_like_letter(c.text) => {
                 self.cur.reply.push(Value::from(c));
                 self.last = Some(Slot::Reply);
@@ -226,7 +227,7 @@ impl<'t> Walker<'t, '_, '_> {
     /// A multi-line value whose last line is a known label (`甲\n内容:`) lost the pipe between a
     /// value and the next row: split them.
     fn value_with_trailing_label(&mut self, p: Pending, c: Cell<'t>) {
-        if let Some(nl) = c.text.rfind('\n') {
+        if let Some(nl) = memchr::memrchr(b'\n', c.text.as_bytes()) {
             let tail = c.slice(nl + 1..c.text.len(), true);
             if let Class::Label(next @ Pending { label: Some(_), .. }) = classify(tail) {
                 let head = c.slice(0..nl, c.row_start);
@@ -424,7 +425,7 @@ const MAX_LABEL_BYTES: usize = 96;
 
 fn classify(c: Cell<'_>) -> Class<'_> {
     let t = c.text;
-    if t.contains('\n') {
+    if scan::has_newline(t) {
         return Class::Text;
     }
     let head = text::head(t, MAX_LABEL_BYTES + 4);

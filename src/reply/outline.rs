@@ -2,8 +2,6 @@
 //! in the README (outermost present level → sections when there are two levels or more, the next
 //! one → measures; deeper levels stay in their measure's text).
 
-use std::sync::LazyLock;
-
 use super::{Part, Piece};
 use crate::record::{Measure, Section};
 use crate::text::{self, Level, Para};
@@ -159,10 +157,7 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
 /// the span of the `。` that closed the heading.
 fn run_in_heading(p: Para<'_>) -> (String, Option<std::ops::Range<usize>>, Option<Para<'_>>) {
     let t = p.text;
-    // memmem, not str::find: the last byte of `。` is a common continuation byte.
-    static FULL_STOP: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new("。"));
-    let stop = FULL_STOP.find(t.as_bytes());
+    let stop = text::find_full_stop(t);
     let space = heading_space(t);
     let (end, skip, frame) = match (stop, space) {
         (Some(s), Some((sp, sp_len))) if sp < s => (sp, sp_len, false),

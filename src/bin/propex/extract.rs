@@ -48,7 +48,9 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
     let mut printer = Printer {
         quiet: args.quiet,
         fail_fast: args.fail_fast,
-        out: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        // Small: a file's output (tens of kilobytes) is larger and goes straight through,
+        // uncopied; only small outputs (CSV rows) are gathered.
+        out: BufWriter::with_capacity(8 << 10, io::stdout().lock()),
         bar,
         files: 0,
         records: 0,
