@@ -1,13 +1,15 @@
 //! Byte scanning shared by the stages (`decode`, `text`, `emit`): finds the first byte of a
 //! class sixteen bytes at a time. Records are long runs of CJK text in which the bytes that
 //! matter (spaces, line breaks, quotes, control bytes) are rare, so each stage skips to them
-//! instead of reading every character. On x86_64 the test is SSE2, which every x86_64 CPU has;
-//! elsewhere it is the same test one byte at a time.
+//! instead of reading every character. On x86_64 the test is AVX2 (32 bytes) where the CPU has
+//! it, else SSE2, which every x86_64 CPU has; elsewhere it is the same test one byte at a time.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::{
-    __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8,
-    _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    __m128i, __m256i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128,
+    _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm256_and_si256,
+    _mm256_andnot_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8,
+    _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
 };
 
 /// A set of bytes, tested both sixteen lanes at a time and one byte at a time (the two agree:
@@ -67,6 +69,73 @@ impl Class {
 /// The first byte at or after `from` that is in `class`.
 #[inline(always)]
 pub(crate) fn find(class: Class, b: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if b.len().saturating_sub(from) >= 128 && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above (std caches the answer).
+        return unsafe {
+            match class {
+                Class::SpaceLead => find_avx2::<SPACE_LEAD>(b, from),
+                Class::JsonSpecial => find_avx2::<JSON_SPECIAL>(b, from),
+                Class::Control => find_avx2::<CONTROL>(b, from),
+            }
+        };
+    }
+    find_sse2(class, b, from)
+}
+
+const SPACE_LEAD: u8 = 0;
+const JSON_SPECIAL: u8 = 1;
+const CONTROL: u8 = 2;
+
+/// `find` with 32-byte lanes, for long stretches; the class is a constant so that each class
+/// gets its own loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn find_avx2<const C: u8>(b: &[u8], from: usize) -> Option<usize> {
+    let class = match C {
+        SPACE_LEAD => Class::SpaceLead,
+        JSON_SPECIAL => Class::JsonSpecial,
+        _ => Class::Control,
+    };
+    let lanes = |at: usize| {
+        debug_assert!(at + 32 <= b.len());
+        // SAFETY: the 32 bytes from `at` lie inside `b` (the loop checks), the load has no
+        // alignment requirement, and this function runs only where AVX2 is present.
+        let v: __m256i = unsafe { _mm256_loadu_si256(b.as_ptr().add(at).cast()) };
+        let splat = |c: u8| _mm256_set1_epi8(c as i8);
+        let eq = |c: u8| _mm256_cmpeq_epi8(v, splat(c));
+        let below = |n: u8| _mm256_cmpeq_epi8(_mm256_min_epu8(v, splat(n - 1)), v);
+        let m = match class {
+            Class::SpaceLead => _mm256_or_si256(
+                _mm256_or_si256(below(0x21), eq(0xC2)),
+                _mm256_cmpeq_epi8(_mm256_and_si256(v, splat(0xFC)), splat(0xE0)),
+            ),
+            Class::JsonSpecial => {
+                _mm256_or_si256(_mm256_or_si256(below(0x20), eq(b'"')), eq(b'\\'))
+            }
+            Class::Control => {
+                let allowed = _mm256_or_si256(
+                    _mm256_or_si256(eq(b'\t'), eq(b'\n')),
+                    _mm256_or_si256(eq(b'\r'), eq(0x0c)),
+                );
+                _mm256_andnot_si256(allowed, _mm256_or_si256(below(0x20), eq(0x7f)))
+            }
+        };
+        _mm256_movemask_epi8(m) as u32 as u64
+    };
+    let mut i = from;
+    while i + 64 <= b.len() {
+        let m = lanes(i) | lanes(i + 32) << 32;
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 64;
+    }
+    find_sse2(class, b, i)
+}
+
+#[inline(always)]
+fn find_sse2(class: Class, b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
     {

@@ -180,62 +180,9 @@ pub fn normalize(label: &str) -> (String, bool) {
 
 /// The traditional forms that occur in labels, and nothing more: this is not a converter.
 fn simplified(c: char) -> Option<char> {
-    const PAIRS: &[(char, char)] = &[
-        ('議', '议'),
-        ('號', '号'),
-        ('標', '标'),
-        ('題', '题'),
-        ('辦', '办'),
-        ('單', '单'),
-        ('協', '协'),
-        ('覆', '复'),
-        ('複', '复'),
-        ('內', '内'),
-        ('類', '类'),
-        ('編', '编'),
-        ('稱', '称'),
-        ('見', '见'),
-        ('時', '时'),
-        ('間', '间'),
-        ('結', '结'),
-        ('聯', '联'),
-        ('繫', '系'),
-        ('電', '电'),
-        ('話', '话'),
-        ('會', '会'),
-        ('況', '况'),
-        ('簽', '签'),
-        ('發', '发'),
-        ('佈', '布'),
-        ('屆', '届'),
-        ('員', '员'),
-        ('領', '领'),
-        ('銜', '衔'),
-        ('關', '关'),
-        ('鍵', '键'),
-        ('詞', '词'),
-        ('機', '机'),
-        ('構', '构'),
-        ('態', '态'),
-        ('廢', '废'),
-        ('狀', '状'),
-        ('體', '体'),
-        ('門', '门'),
-        ('開', '开'),
-        ('屬', '属'),
-        ('郵', '邮'),
-        ('碼', '码'),
-        ('頭', '头'),
-        ('資', '资'),
-        ('訊', '讯'),
-        ('應', '应'),
-        ('覈', '核'),
-        ('審', '审'),
-        ('別', '别'),
-        ('種', '种'),
-        ('託', '托'),
-    ];
-    if c.is_ascii() {
+    let k = (c as u32).wrapping_sub(0x4E00) as usize;
+    // Nearly every character of a label is not among the pairs: a bit answers for it.
+    if k >= 0x5200 || TRADITIONAL_LABEL_CHARS[k / 64] & (1 << (k % 64)) == 0 {
         return None;
     }
     static SORTED: LazyLock<Vec<(char, char)>> = LazyLock::new(|| {
@@ -248,6 +195,75 @@ fn simplified(c: char) -> Option<char> {
         .ok()
         .map(|i| SORTED[i].1)
 }
+
+/// The traditional forms of `PAIRS`, as a bitmap over U+4E00–U+9FFF.
+static TRADITIONAL_LABEL_CHARS: [u64; 0x5200 / 64] = {
+    let mut bits = [0u64; 0x5200 / 64];
+    let mut i = 0;
+    while i < PAIRS.len() {
+        let k = PAIRS[i].0 as usize - 0x4E00;
+        bits[k / 64] |= 1 << (k % 64);
+        i += 1;
+    }
+    bits
+};
+
+/// Traditional characters that occur in labels and their simplified forms.
+const PAIRS: &[(char, char)] = &[
+    ('議', '议'),
+    ('號', '号'),
+    ('標', '标'),
+    ('題', '题'),
+    ('辦', '办'),
+    ('單', '单'),
+    ('協', '协'),
+    ('覆', '复'),
+    ('複', '复'),
+    ('內', '内'),
+    ('類', '类'),
+    ('編', '编'),
+    ('稱', '称'),
+    ('見', '见'),
+    ('時', '时'),
+    ('間', '间'),
+    ('結', '结'),
+    ('聯', '联'),
+    ('繫', '系'),
+    ('電', '电'),
+    ('話', '话'),
+    ('會', '会'),
+    ('況', '况'),
+    ('簽', '签'),
+    ('發', '发'),
+    ('佈', '布'),
+    ('屆', '届'),
+    ('員', '员'),
+    ('領', '领'),
+    ('銜', '衔'),
+    ('關', '关'),
+    ('鍵', '键'),
+    ('詞', '词'),
+    ('機', '机'),
+    ('構', '构'),
+    ('態', '态'),
+    ('廢', '废'),
+    ('狀', '状'),
+    ('體', '体'),
+    ('門', '门'),
+    ('開', '开'),
+    ('屬', '属'),
+    ('郵', '邮'),
+    ('碼', '码'),
+    ('頭', '头'),
+    ('資', '资'),
+    ('訊', '讯'),
+    ('應', '应'),
+    ('覈', '核'),
+    ('審', '审'),
+    ('別', '别'),
+    ('種', '种'),
+    ('託', '托'),
+];
 
 /// Looks up a normalized label.
 pub fn lookup(normalized: &str) -> Option<Label> {

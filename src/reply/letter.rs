@@ -456,31 +456,23 @@ pub fn session_in(t: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-/// `{N}` stands for the length bound of the quoted title; see `title_in_opening`.
-const QUOTED_TITLE_PATTERN: &str = r"(?:提出|所提|提交|领衔提出|聯名提出|联名提出|[转轉]来|[转轉]交|[转轉]办|提)的?\s*(?:《([^》]{N})》|“([^”]{N})”|「([^」]{N})」|(关于.{N}?(?:的建议|的提案|之建议|之提案|的建議|之建議|建议|提案|建議)))(?:的提案|的建议|的建議)?\s*(?:[（(]\s*第?\s*[0-9０-９]+\s*[号號]\s*[)）])?\s*(?:已?收悉|敬悉|已收到|收到|我们|我局|已|，|,)";
+static QUOTED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:提出|所提|提交|领衔提出|聯名提出|联名提出|[转轉]来|[转轉]交|[转轉]办|提)的?\s*(?:《([^》]{2,})》|“([^”]{2,})”|「([^」]{2,})」|(关于.{2,}?(?:的建议|的提案|之建议|之提案|的建議|之建議|建议|提案|建議)))(?:的提案|的建议|的建議)?\s*(?:[（(]\s*第?\s*[0-9０-９]+\s*[号號]\s*[)）])?\s*(?:已?收悉|敬悉|已收到|收到|我们|我局|已|，|,)")
+        .unwrap()
+});
 
-/// Finds the sentence, with titles of 2 to 120 characters.
-static QUOTED_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&QUOTED_TITLE_PATTERN.replace("{N}", "{2,120}")).unwrap());
-
-/// Reads the parts of a sentence `QUOTED_TITLE` found. Counted repetition of `.` compiles to
-/// thousands of states, and capture groups are resolved by a backtracker that clears a bitmap of
-/// states × bytes on every call; unbounded repetition gives the same groups on the matched span
-/// (its preferred match is the bounded one's, which is shorter than any bound) at a fraction of
-/// the cost.
-static QUOTED_TITLE_PARTS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&QUOTED_TITLE_PATTERN.replace("{N}", "{2,}")).unwrap());
+/// The longest title, in characters, that the opening sentence is taken to name. The bound is
+/// checked after the match: written into the pattern as `{2,120}`, it made the automaton so
+/// large that the search rebuilt its states on every call.
+const MAX_TITLE_CHARS: usize = 120;
 
 /// The proposal's title as the opening sentence names it: `您提出的《…》收悉`, `“…”`, `「…」`,
 /// or bare up to 的建议 / 的提案.
 pub fn title_in_opening(t: &str) -> Option<String> {
     // The title sits in the opening's first sentence.
-    let head = crate::text::head(t, 480);
-    let found = QUOTED_TITLE.find(head)?;
-    let c = QUOTED_TITLE_PARTS.captures(found.as_str())?;
-    (1..=4)
-        .find_map(|i| c.get(i))
-        .map(|m| m.as_str().trim().to_string())
+    let c = QUOTED_TITLE.captures(crate::text::head(t, 480))?;
+    let title = (1..=4).find_map(|i| c.get(i))?.as_str();
+    (title.chars().count() <= MAX_TITLE_CHARS).then(|| title.trim().to_string())
 }
 
 /// Trims characters from both ends of `t[span]`, returning the narrower span.
