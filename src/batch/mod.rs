@@ -8,6 +8,7 @@ pub mod walk;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::emit::{self, Format};
@@ -161,32 +162,44 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
     })
 }
 
-/// Keeps the producer at most `window` items ahead of what has been handed out.
+/// Keeps the producer at most `window` tasks ahead of what has been handed out.
 struct Gate {
-    state: Mutex<(usize, bool)>,
+    next: Mutex<usize>,
     moved: Condvar,
+    stopped: AtomicBool,
 }
 
 impl Gate {
-    /// Waits until item `i` may start; false once the run is stopped.
+    /// Waits until task `i` may start; false once the run is stopped.
     fn admit(&self, i: usize, window: usize) -> bool {
-        let mut g = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while !g.1 && i >= g.0 + window {
-            g = self.moved.wait(g).unwrap_or_else(|e| e.into_inner());
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        while !self.is_stopped() && i >= *next + window {
+            next = self.moved.wait(next).unwrap_or_else(|e| e.into_inner());
         }
-        !g.1
+        !self.is_stopped()
     }
 
     fn advance(&self, next: usize) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 = next;
+        *self.next.lock().unwrap_or_else(|e| e.into_inner()) = next;
         self.moved.notify_all();
     }
 
     fn stop(&self) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        // Under the lock, so that a producer between its check and its wait cannot miss it.
+        let _next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        self.stopped.store(true, Ordering::SeqCst);
         self.moved.notify_all();
     }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
 }
+
+/// Items per task. Handing every file between threads cost four context switches a file
+/// (producer, worker, writer), a fifth of a two-thread run on small files; a few files per task
+/// keep the threads busy and the window short.
+const CHUNK: usize = 4;
 
 /// Runs `work` on every item on `threads` rayon threads and hands the results to `sink` in the
 /// items' order, as soon as each one's predecessors are done. `sink` returns false to stop the
@@ -215,25 +228,34 @@ pub fn run_ordered<J, T>(
     let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
         return sequential(&mut items, &mut sink);
     };
-    // Enough in flight to keep every thread busy behind one slow file, and no more.
-    let window = threads * 4 + 4;
+    // Tasks in flight: enough to keep every thread busy behind one slow file, and no more.
+    let window = threads * 2 + 2;
     let gate = Gate {
-        state: Mutex::new((0, false)),
+        next: Mutex::new(0),
         moved: Condvar::new(),
+        stopped: AtomicBool::new(false),
     };
-    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    let (tx, rx) = mpsc::channel::<(usize, Vec<T>)>();
     std::thread::scope(|scope| {
         let (gate, work) = (&gate, &work);
         scope.spawn(move || {
             pool.in_place_scope(|s| {
-                for (i, item) in items.enumerate() {
-                    if !gate.admit(i, window) {
+                for task in 0.. {
+                    let chunk: Vec<J> = items.by_ref().take(CHUNK).collect();
+                    if chunk.is_empty() || !gate.admit(task, window) {
                         break;
                     }
                     let tx = tx.clone();
                     s.spawn(move |_| {
+                        let mut done = Vec::with_capacity(chunk.len());
+                        for item in chunk {
+                            if gate.is_stopped() {
+                                break;
+                            }
+                            done.push(work(item));
+                        }
                         // The receiver only goes away when the run is over.
-                        let _ = tx.send((i, work(item)));
+                        let _ = tx.send((task, done));
                     });
                 }
                 drop(tx);
@@ -241,14 +263,14 @@ pub fn run_ordered<J, T>(
         });
         let mut pending = BTreeMap::new();
         let mut next = 0;
-        let mut stopped = false;
-        for (i, t) in rx {
-            pending.insert(i, t);
-            while let Some(t) = pending.remove(&next) {
+        for (task, done) in rx {
+            pending.insert(task, done);
+            while let Some(done) = pending.remove(&next) {
                 next += 1;
-                if !stopped && !sink(t) {
-                    stopped = true;
-                    gate.stop();
+                for t in done {
+                    if !gate.is_stopped() && !sink(t) {
+                        gate.stop();
+                    }
                 }
             }
             gate.advance(next);
