@@ -62,6 +62,24 @@ pub enum Era {
     Roc,
 }
 
+/// Where the era of a date with a two-digit year comes from: a known era, or a closure that
+/// works it out (reading the record for traditional characters) only when such a date turns up.
+pub trait EraSource {
+    fn era(&self) -> Era;
+}
+
+impl EraSource for Era {
+    fn era(&self) -> Era {
+        *self
+    }
+}
+
+impl<F: Fn() -> Era> EraSource for F {
+    fn era(&self) -> Era {
+        self()
+    }
+}
+
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:(?:中[华華])?民[国國]\s*)?([0-9]{1,4})\s*(?:[-/.]|年)\s*([0-9]{1,2})\s*(?:[-/.]|月)\s*([0-9]{1,2})\s*[日号號]?(?:\s*T?\s*[0-9]{1,2}\s*[:时時]\s*[0-9]{1,2}(?:\s*[:分]\s*[0-9]{1,2}(?:\.[0-9]+)?\s*秒?)?)?$",
@@ -77,49 +95,60 @@ static HANZI: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Parses one date, written on its own (surrounding whitespace allowed).
-pub fn parse(s: &str, era: Era) -> Result<Date, DateError> {
+pub fn parse(s: &str, era: &dyn EraSource) -> Result<Date, DateError> {
     let norm = to_ascii_digits(s.trim());
     let norm = norm.as_str();
     if norm.bytes().all(|b| b.is_ascii_digit()) {
         return match norm.len() {
             8 => {
                 let (y, m, d) = (&norm[..4], &norm[4..6], &norm[6..]);
-                build(num(y), num(m), num(d), era, s)
+                build(num(y), num(m), num(d), era, false, s)
             }
             5..=7 => Err(DateError::Ambiguous(s.trim().to_string())),
             _ => Err(DateError::Unreadable(s.trim().to_string())),
         };
     }
     if let Some(c) = NUMERIC.captures(norm) {
-        return build(num(&c[1]), num(&c[2]), num(&c[3]), era_for(norm, era), s);
+        return build(
+            num(&c[1]),
+            num(&c[2]),
+            num(&c[3]),
+            era,
+            roc_written(norm),
+            s,
+        );
     }
     if let Some(c) = HANZI.captures(norm) {
         let year = hanzi_digits(&c[1]);
         let month = hanzi_number(&c[2]);
         let day = hanzi_number(&c[3]);
         if let (Some(y), Some(m), Some(d)) = (year, month, day) {
-            return build(y, m, d, era_for(norm, era), s);
+            return build(y, m, d, era, roc_written(norm), s);
         }
     }
     Err(DateError::Unreadable(s.trim().to_string()))
 }
 
-fn era_for(norm: &str, era: Era) -> Era {
-    if ["民国", "民國", "中华民国", "中華民國"]
+/// The date says its era: 民国112年.
+fn roc_written(norm: &str) -> bool {
+    ["民国", "民國", "中华民国", "中華民國"]
         .iter()
         .any(|p| norm.starts_with(p))
-    {
-        Era::Roc
-    } else {
-        era
-    }
 }
 
-fn build(y: u32, m: u32, d: u32, era: Era, original: &str) -> Result<Date, DateError> {
-    let year = match (y, era) {
-        (1000..=9999, _) => y,
-        (100..=999, _) => y + 1911,
-        (1..=99, Era::Roc) => y + 1911,
+fn build(
+    y: u32,
+    m: u32,
+    d: u32,
+    era: &dyn EraSource,
+    roc_written: bool,
+    original: &str,
+) -> Result<Date, DateError> {
+    let year = match y {
+        1000..=9999 => y,
+        100..=999 => y + 1911,
+        // Only here does the era matter, and only here is it asked for.
+        1..=99 if roc_written || era.era() == Era::Roc => y + 1911,
         _ => return Err(DateError::Unreadable(original.trim().to_string())),
     };
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(year, m) {
@@ -209,7 +238,10 @@ fn hanzi_number(s: &str) -> Option<u32> {
 
 /// A date written somewhere inside a line, for signatures and headers: the first span that
 /// parses, with its byte range. Collapsed digit runs are returned as errors so callers can warn.
-pub fn find(text: &str, era: Era) -> Option<(std::ops::Range<usize>, Result<Date, DateError>)> {
+pub fn find(
+    text: &str,
+    era: &dyn EraSource,
+) -> Option<(std::ops::Range<usize>, Result<Date, DateError>)> {
     static SPAN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?:(?:中[华華])?民[国國]\s*)?(?:[0-9０-９]{1,4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*[日号號]?|[0-9０-９]{4}\s*[-/.．]\s*[0-9０-９]{1,2}\s*[-/.．]\s*[0-9０-９]{1,2}|[0-9]{3}-[0-9]{2}-[0-9]{2}|[〇○OΟ0零一二三四五六七八九十]{2,4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十廿卅]{1,3}\s*[日号號]|(?-u:\b)[0-9]{5,8}(?-u:\b))",
@@ -225,7 +257,7 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> String {
-        parse(s, Era::Gregorian)
+        parse(s, &Era::Gregorian)
             .unwrap_or_else(|e| panic!("{s}: {e}"))
             .to_string()
     }
@@ -262,15 +294,15 @@ mod tests {
         assert_eq!(ok("民國99年1月2日"), "2010-01-02");
         assert_eq!(ok("中華民國112年6月6日"), "2023-06-06");
         assert_eq!(
-            parse("99年1月2日", Era::Roc).unwrap().to_string(),
+            parse("99年1月2日", &Era::Roc).unwrap().to_string(),
             "2010-01-02"
         );
         assert!(matches!(
-            parse("99年1月2日", Era::Gregorian),
+            parse("99年1月2日", &Era::Gregorian),
             Err(DateError::Unreadable(_))
         ));
         assert_eq!(
-            parse("一一二年六月六日", Era::Roc).unwrap().to_string(),
+            parse("一一二年六月六日", &Era::Roc).unwrap().to_string(),
             "2023-06-06"
         );
     }
@@ -278,34 +310,34 @@ mod tests {
     #[test]
     fn impossible_and_ambiguous() {
         assert!(matches!(
-            parse("2022-02-30", Era::Gregorian),
+            parse("2022-02-30", &Era::Gregorian),
             Err(DateError::Impossible(_))
         ));
         assert!(matches!(
-            parse("2023年13月1日", Era::Gregorian),
+            parse("2023年13月1日", &Era::Gregorian),
             Err(DateError::Impossible(_))
         ));
         assert!(matches!(
-            parse("2021-02-29", Era::Gregorian),
+            parse("2021-02-29", &Era::Gregorian),
             Err(DateError::Impossible(_))
         ));
         assert_eq!(ok("2000-02-29"), "2000-02-29");
         assert!(matches!(
-            parse("1900-02-29", Era::Gregorian),
+            parse("1900-02-29", &Era::Gregorian),
             Err(DateError::Impossible(_))
         ));
         for s in ["2023927", "202293", "20221"] {
             assert_eq!(
-                parse(s, Era::Gregorian),
+                parse(s, &Era::Gregorian),
                 Err(DateError::Ambiguous(s.into()))
             );
         }
         assert!(matches!(
-            parse("七月上旬", Era::Gregorian),
+            parse("七月上旬", &Era::Gregorian),
             Err(DateError::Unreadable(_))
         ));
         assert!(matches!(
-            parse("", Era::Gregorian),
+            parse("", &Era::Gregorian),
             Err(DateError::Unreadable(_))
         ));
     }
@@ -320,13 +352,13 @@ mod tests {
 
     #[test]
     fn found_inside_a_line() {
-        let (r, d) = find("南通市某某区科技局 2021年9月30日", Era::Gregorian).unwrap();
+        let (r, d) = find("南通市某某区科技局 2021年9月30日", &Era::Gregorian).unwrap();
         assert_eq!(d.unwrap().to_string(), "2021-09-30");
         assert_eq!(&"南通市某某区科技局 2021年9月30日"[r], "2021年9月30日");
-        let (_, d) = find("某某局 2023927", Era::Gregorian).unwrap();
+        let (_, d) = find("某某局 2023927", &Era::Gregorian).unwrap();
         assert!(matches!(d, Err(DateError::Ambiguous(_))));
-        let (_, d) = find("二〇二二年七月八日", Era::Gregorian).unwrap();
+        let (_, d) = find("二〇二二年七月八日", &Era::Gregorian).unwrap();
         assert_eq!(d.unwrap().to_string(), "2022-07-08");
-        assert!(find("没有日期的一行", Era::Gregorian).is_none());
+        assert!(find("没有日期的一行", &Era::Gregorian).is_none());
     }
 }

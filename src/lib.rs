@@ -186,12 +186,19 @@ fn assemble(
             .collect(),
     };
 
-    let era = if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {
-        date::Era::Roc
-    } else {
-        date::Era::Gregorian
+    // Reading the reply for traditional characters costs as much as a tenth of a record; it is
+    // done only if a date with a two-digit year needs the answer.
+    let era = std::cell::OnceCell::new();
+    let era = || {
+        *era.get_or_init(|| {
+            if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {
+                date::Era::Roc
+            } else {
+                date::Era::Gregorian
+            }
+        })
     };
-    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, era));
+    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, &era));
 
     let mut extra = typed.extra;
     let mut units = typed.units;

@@ -526,7 +526,7 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
     let reply_date =
         raw.reply_date
             .as_ref()
-            .and_then(|(label, v)| match date::parse(v.text, era) {
+            .and_then(|(label, v)| match date::parse(v.text, &era) {
                 Ok(d) => Some(d.to_string()),
                 Err(e) => {
                     let code = match e {

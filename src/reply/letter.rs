@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::date::{self, DateError, Era};
+use crate::date::{self, DateError, EraSource};
 
 /// Byte ranges inside one paragraph's text.
 pub type Span = Range<usize>;
@@ -396,7 +396,7 @@ const SIGNATURE_LINE_BYTES: usize = 160;
 
 /// A date line of the signature, alone or after the unit: `2021年9月30日`,
 /// `南通市某某局 2023-05-10`, `二〇二二年七月八日`, `2023927` (ambiguous).
-pub fn signature_line(t: &str, era: Era) -> Option<Tail> {
+pub fn signature_line(t: &str, era: &dyn EraSource) -> Option<Tail> {
     if t.len() > SIGNATURE_LINE_BYTES {
         return None;
     }
@@ -489,6 +489,7 @@ fn trim_span(t: &str, span: Span, chars: &[char]) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::Era;
 
     fn texts<'a>(t: &'a str, spans: &[(bool, Span)]) -> Vec<(bool, &'a str)> {
         spans.iter().map(|(p, s)| (*p, &t[s.clone()])).collect()
@@ -574,7 +575,7 @@ mod tests {
         assert!(is_unit("南通市通州区科学技术局"));
         assert!(is_unit("某某区教育局（代章）"));
         assert!(!is_unit("我们将继续努力。"));
-        match signature_line("2021年9月30日", Era::Gregorian) {
+        match signature_line("2021年9月30日", &Era::Gregorian) {
             Some(Tail::Signature {
                 unit: None,
                 date: Some((_, Ok(d))),
@@ -582,7 +583,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let t = "南通市某某局 2023-05-10";
-        match signature_line(t, Era::Gregorian) {
+        match signature_line(t, &Era::Gregorian) {
             Some(Tail::Signature {
                 unit: Some(u),
                 date: Some((_, Ok(d))),
@@ -593,13 +594,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            signature_line("2023927", Era::Gregorian),
+            signature_line("2023927", &Era::Gregorian),
             Some(Tail::Signature {
                 date: Some((_, Err(DateError::Ambiguous(_)))),
                 ..
             })
         ));
-        assert_eq!(signature_line("感谢您的关心。", Era::Gregorian), None);
+        assert_eq!(signature_line("感谢您的关心。", &Era::Gregorian), None);
     }
 
     #[test]

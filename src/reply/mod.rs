@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::date::{DateError, Era};
+use crate::date::{DateError, EraSource};
 use crate::diag::Code;
 use crate::record::{Contact, Reply, Signature};
 use crate::text::{self, Para};
@@ -126,7 +126,7 @@ const FOOT_LINE_BYTES: usize = 600;
 /// How far into the letter a salutation or opening is looked for.
 const HEAD_LIMIT: usize = 12;
 
-pub fn parse(paras: &[Para<'_>], era: Era) -> Parsed {
+pub fn parse(paras: &[Para<'_>], era: &dyn EraSource) -> Parsed {
     let mut parsed = Parsed::default();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut body: Vec<Para<'_>> = Vec::new();
@@ -310,7 +310,7 @@ fn keep_labeled(
 
 /// Reads the foot of the letter backwards; returns where it starts (index into `paras`) and
 /// what each of its paragraphs is, in reading order.
-fn read_tail(paras: &[Para<'_>], era: Era) -> (usize, Vec<Tail>) {
+fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Seen {
         Nothing,
@@ -549,9 +549,10 @@ fn fused_closing_at(t: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::Era;
 
     fn reply(s: &str) -> Parsed {
-        parse(&text::paragraphs(s, 0), Era::Gregorian)
+        parse(&text::paragraphs(s, 0), &Era::Gregorian)
     }
 
     #[test]

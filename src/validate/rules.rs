@@ -183,7 +183,7 @@ fn dates(r: &Record, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(reply) = &r.reply else { return };
     let mut check = |value: Option<&String>, field: Field, range: bool| {
         let Some(v) = value else { return };
-        match date::parse(v, Era::Gregorian) {
+        match date::parse(v, &Era::Gregorian) {
             Ok(d) if range => {
                 let floor = Date {
                     year: 1980,

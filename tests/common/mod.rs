@@ -221,7 +221,7 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
         );
         let dates = joined(&|p| *p == Part::SignatureDate);
         if !dates.is_empty() {
-            let parsed = propex::date::parse(&dates, propex::date::Era::Roc).unwrap();
+            let parsed = propex::date::parse(&dates, &propex::date::Era::Roc).unwrap();
             assert_eq!(Some(parsed.to_string()), sig.date, "{what}: signature date");
         }
         for p in &pieces {
