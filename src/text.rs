@@ -312,6 +312,13 @@ pub fn head(s: &str, max: usize) -> &str {
 
 /// Item numbers up to 999 in ASCII or full-width digits; years and other quantities are not items.
 fn arabic_number(s: &str) -> Option<u32> {
+    // Nearly always one to three ASCII digits: read them without decoding characters.
+    if let [b'1'..=b'9', rest @ ..] = s.as_bytes()
+        && rest.len() <= 2
+        && rest.iter().all(u8::is_ascii_digit)
+    {
+        return Some(s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')));
+    }
     let s = s.trim();
     if s.is_empty() || s.chars().count() > 3 {
         return None;
@@ -331,18 +338,31 @@ fn arabic_number(s: &str) -> Option<u32> {
 /// 一 … 九十九 as written in outline markers.
 pub fn hanzi_number(s: &str) -> Option<u32> {
     let digit = |c: char| {
-        "一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32 + 1)
+        Some(match c {
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
     };
-    let chars: Vec<char> = s.trim().chars().collect();
-    match chars.as_slice() {
-        [d] if *d == '十' => Some(10),
-        [d] => digit(*d),
-        ['十', u] => Some(10 + digit(*u)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+    let mut chars = s.trim().chars();
+    let first = chars.next()?;
+    let (second, third) = (chars.next(), chars.next());
+    if chars.next().is_some() {
+        return None;
+    }
+    match (first, second, third) {
+        ('十', None, None) => Some(10),
+        (d, None, None) => digit(d),
+        ('十', Some(u), None) => Some(10 + digit(u)?),
+        (t, Some('十'), None) => Some(digit(t)? * 10),
+        (t, Some('十'), Some(u)) => Some(digit(t)? * 10 + digit(u)?),
         _ => None,
     }
 }
@@ -546,6 +566,29 @@ mod tests {
         let p = paragraphs(s, 100);
         assert_eq!(p[1].start, 100 + s.find('乙').unwrap());
         assert_eq!(p[2].start, 100 + s.find('丙').unwrap());
+    }
+
+    #[test]
+    fn hanzi_numbers_up_to_ninety_nine() {
+        let cases = [
+            ("一", Some(1)),
+            ("九", Some(9)),
+            ("十", Some(10)),
+            ("十一", Some(11)),
+            ("二十", Some(20)),
+            ("二十三", Some(23)),
+            ("九十九", Some(99)),
+            (" 五 ", Some(5)),
+            ("十十", None),
+            ("一二", None),
+            ("二十十", None),
+            ("一百", None),
+            ("十二三", None),
+            ("", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(hanzi_number(s), want, "{s:?}");
+        }
     }
 
     #[test]

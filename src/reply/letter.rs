@@ -156,8 +156,10 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
             && s.chars().any(is_han)
     };
 
-    // Fused greeting: `王五委员，您好！` or `王五委员:您好!现将…`
-    if let Some(hi) = body.find("您好").or_else(|| body.find("你好")) {
+    // Fused greeting: `王五委员，您好！` or `王五委员:您好!现将…`. The name before it is short,
+    // so only the paragraph's first bytes are searched.
+    let near = crate::text::head(body, 200);
+    if let Some(hi) = near.find("您好").or_else(|| near.find("你好")) {
         let name = body[..hi].trim_end_matches([':', '：', '，', ',', ' ', '\u{3000}', '!', '！']);
         if short(name) {
             return Some(Salutation {
@@ -230,6 +232,14 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 /// `承办人及联系电话：张三 0513-…`.
 pub fn contact(t: &str) -> Option<Vec<(bool, Span)>> {
     let lead = t.len() - t.trim_start_matches(['(', '（', '[', '【']).len();
+    // The line must open with a label: most lines of a letter's foot do not, and are turned
+    // away on their first hundred bytes instead of having every label in them read.
+    if CONTACT_LABEL
+        .find(crate::text::head(&t[lead..], 120))
+        .is_none_or(|m| m.start() != 0)
+    {
+        return None;
+    }
     let labels: Vec<_> = CONTACT_LABEL.captures_iter(t).collect();
     let first = labels.first()?.get(0)?;
     if first.start() != lead {

@@ -158,7 +158,8 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
 fn run_in_heading(p: Para<'_>) -> (String, Option<std::ops::Range<usize>>, Option<Para<'_>>) {
     let t = p.text;
     let stop = text::find_full_stop(t);
-    let space = heading_space(t);
+    // A space counts only before the full stop: look no further.
+    let space = heading_space(&t[..stop.unwrap_or(t.len())]);
     let (end, skip, frame) = match (stop, space) {
         (Some(s), Some((sp, sp_len))) if sp < s => (sp, sp_len, false),
         (Some(s), _) => (s, '。'.len_utf8(), true),
