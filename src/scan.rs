@@ -69,29 +69,60 @@ impl Class {
 /// The first byte at or after `from` that is in `class`.
 #[inline(always)]
 pub(crate) fn find(class: Class, b: &[u8], from: usize) -> Option<usize> {
+    find_where(class, b, from, |_| true)
+}
+
+/// The first byte at or after `from` that is in `class` and that `accept` takes (given its
+/// position). Candidates `accept` turns down are passed over inside the vector loop: whitespace
+/// shares its lead bytes with the CJK punctuation that fills Chinese text, and returning to the
+/// caller for each of those would read the same bytes again.
+#[inline(always)]
+pub(crate) fn find_where(
+    class: Class,
+    b: &[u8],
+    from: usize,
+    accept: impl Fn(usize) -> bool,
+) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     if b.len().saturating_sub(from) >= 128 && std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2, checked just above (std caches the answer).
         return unsafe {
             match class {
-                Class::SpaceLead => find_avx2::<SPACE_LEAD>(b, from),
-                Class::JsonSpecial => find_avx2::<JSON_SPECIAL>(b, from),
-                Class::Control => find_avx2::<CONTROL>(b, from),
+                Class::SpaceLead => find_avx2::<SPACE_LEAD>(b, from, accept),
+                Class::JsonSpecial => find_avx2::<JSON_SPECIAL>(b, from, accept),
+                Class::Control => find_avx2::<CONTROL>(b, from, accept),
             }
         };
     }
-    find_sse2(class, b, from)
+    find_sse2(class, b, from, accept)
 }
 
 const SPACE_LEAD: u8 = 0;
 const JSON_SPECIAL: u8 = 1;
 const CONTROL: u8 = 2;
 
-/// `find` with 32-byte lanes, for long stretches; the class is a constant so that each class
-/// gets its own loop.
+/// The first accepted hit of a mask of candidates found at `at` (bit k: byte `at + k`).
+#[inline(always)]
+fn first_accepted(mut m: u64, at: usize, accept: &impl Fn(usize) -> bool) -> Option<usize> {
+    while m != 0 {
+        let k = at + m.trailing_zeros() as usize;
+        if accept(k) {
+            return Some(k);
+        }
+        m &= m - 1;
+    }
+    None
+}
+
+/// `find_where` with 32-byte lanes, for long stretches; the class is a constant so that each
+/// class gets its own loop.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn find_avx2<const C: u8>(b: &[u8], from: usize) -> Option<usize> {
+unsafe fn find_avx2<const C: u8>(
+    b: &[u8],
+    from: usize,
+    accept: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let class = match C {
         SPACE_LEAD => Class::SpaceLead,
         JSON_SPECIAL => Class::JsonSpecial,
@@ -126,16 +157,23 @@ unsafe fn find_avx2<const C: u8>(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i + 64 <= b.len() {
         let m = lanes(i) | lanes(i + 32) << 32;
-        if m != 0 {
-            return Some(i + m.trailing_zeros() as usize);
+        if m != 0
+            && let Some(k) = first_accepted(m, i, &accept)
+        {
+            return Some(k);
         }
         i += 64;
     }
-    find_sse2(class, b, i)
+    find_sse2(class, b, i, accept)
 }
 
 #[inline(always)]
-fn find_sse2(class: Class, b: &[u8], from: usize) -> Option<usize> {
+fn find_sse2(
+    class: Class,
+    b: &[u8],
+    from: usize,
+    accept: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
     {
@@ -148,15 +186,19 @@ fn find_sse2(class: Class, b: &[u8], from: usize) -> Option<usize> {
         // Two vectors per step: most text has nothing to find for hundreds of bytes.
         while i + 32 <= b.len() {
             let m = class.lanes(load(i)) | class.lanes(load(i + 16)) << 16;
-            if m != 0 {
-                return Some(i + m.trailing_zeros() as usize);
+            if m != 0
+                && let Some(k) = first_accepted(u64::from(m), i, &accept)
+            {
+                return Some(k);
             }
             i += 32;
         }
         if i + 16 <= b.len() {
             let m = class.lanes(load(i));
-            if m != 0 {
-                return Some(i + m.trailing_zeros() as usize);
+            if m != 0
+                && let Some(k) = first_accepted(u64::from(m), i, &accept)
+            {
+                return Some(k);
             }
             i += 16;
         }
@@ -164,13 +206,10 @@ fn find_sse2(class: Class, b: &[u8], from: usize) -> Option<usize> {
         if i < b.len() && b.len() >= 16 {
             let back = b.len() - 16;
             let m = class.lanes(load(back)) >> (i - back);
-            return (m != 0).then(|| i + m.trailing_zeros() as usize);
+            return first_accepted(u64::from(m), i, &accept);
         }
     }
-    b.get(i..)?
-        .iter()
-        .position(|&c| class.has(c))
-        .map(|k| i + k)
+    (i..b.len()).find(|&k| class.has(b[k]) && accept(k))
 }
 
 /// Whether `s` holds a line break. Cells and replies run to tens of kilobytes, and core's
@@ -216,6 +255,26 @@ mod tests {
         }
         assert_eq!(find(Class::SpaceLead, b"", 0), None);
         assert_eq!(find(Class::SpaceLead, b"ab", 5), None);
+    }
+
+    /// Turned-down candidates are passed over wherever they fall: in a vector block, across
+    /// blocks, in the last bytes.
+    #[test]
+    fn find_where_skips_what_accept_turns_down() {
+        for len in [5usize, 17, 40, 70, 130, 300] {
+            let b: Vec<u8> = (0..len).map(|k| if k % 7 == 3 { b' ' } else { b'a' }).collect();
+            let every_other = |k: usize| k % 14 == 10;
+            let want = (0..len).find(|&k| b[k] == b' ' && every_other(k));
+            assert_eq!(find_where(Class::SpaceLead, &b, 0, every_other), want, "{len}");
+            for from in [0, 1, 11, 64, 100] {
+                let want = (from..len).find(|&k| b[k] == b' ' && every_other(k));
+                assert_eq!(
+                    find_where(Class::SpaceLead, &b, from, every_other),
+                    want,
+                    "{len} {from}"
+                );
+            }
+        }
     }
 
     #[test]

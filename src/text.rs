@@ -113,16 +113,10 @@ pub fn next_space(line: &str, from: usize) -> Option<(usize, usize)> {
         }
         (i, end)
     };
-    let mut i = from;
     // Only bytes that can start whitespace are looked at; continuation bytes (80–BF) are never
     // among them, so each hit starts a character.
-    while let Some(k) = scan::find(Class::SpaceLead, b, i) {
-        if let Some(len) = space_at(b, k) {
-            return Some(run(k, len));
-        }
-        i = k + 1;
-    }
-    None
+    let k = scan::find_where(Class::SpaceLead, b, from, |k| space_at(b, k).is_some())?;
+    Some(run(k, space_at(b, k)?))
 }
 
 /// A one-line letter runs its head together: `关于…第31号提案的答复 某某委员会: …`,
@@ -170,15 +164,39 @@ fn is_inline_label(before_colon: &str) -> bool {
 }
 
 fn push_para<'t>(line: &'t str, from: usize, to: usize, base: usize, out: &mut Vec<Para<'t>>) {
-    let raw = &line[from..to];
-    let text = raw.trim();
-    if !text.is_empty() {
-        let lead = raw.len() - raw.trim_start().len();
+    let b = line.as_bytes();
+    // `str::trim` by bytes: a paragraph's ends are nearly always CJK, which no whitespace
+    // character starts with, and is settled without a Unicode table.
+    let mut start = from;
+    while start < to
+        && let Some(len) = space_at(b, start).or((b[start] == b'\n').then_some(1))
+    {
+        start += len;
+    }
+    let mut end = to;
+    while end > start
+        && let Some(len) = space_before(b, end)
+    {
+        end -= len;
+    }
+    if start < end {
         out.push(Para {
-            start: base + from + lead,
-            text,
+            start: base + start,
+            text: &line[start..end],
         });
     }
+}
+
+/// The length of the whitespace character that ends right before byte `end`, if one does.
+#[inline]
+fn space_before(b: &[u8], end: usize) -> Option<usize> {
+    let last = b[end - 1];
+    if last < 0x80 {
+        return matches!(last, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r').then_some(1);
+    }
+    [2, 3]
+        .into_iter()
+        .find(|&len| end >= len && space_at(b, end - len) == Some(len))
 }
 
 /// The numbering levels of official documents (GB/T 9704), outermost first.
@@ -558,6 +576,24 @@ mod tests {
         ] {
             assert_eq!(find_full_stop(s), s.find('。'), "{s:?}");
         }
+    }
+
+    /// Paragraph ends are trimmed exactly as `str::trim` trims them.
+    #[test]
+    fn paragraph_trimming_matches_str_trim() {
+        use proptest::prelude::*;
+        proptest!(|(s in "[ \t\r\n\x0b\x0c\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{3001}\u{3002}\u{2014}a一]{0,12}")| {
+            let mut out = Vec::new();
+            push_para(&s, 0, s.len(), 7, &mut out);
+            let t = s.trim();
+            if t.is_empty() {
+                prop_assert!(out.is_empty());
+            } else {
+                prop_assert_eq!(out.len(), 1);
+                prop_assert_eq!(out[0].text, t);
+                prop_assert_eq!(out[0].start, 7 + (s.len() - s.trim_start().len()));
+            }
+        });
     }
 
     #[test]
