@@ -168,12 +168,7 @@ unsafe fn find_avx2<const C: u8>(
 }
 
 #[inline(always)]
-fn find_sse2(
-    class: Class,
-    b: &[u8],
-    from: usize,
-    accept: impl Fn(usize) -> bool,
-) -> Option<usize> {
+fn find_sse2(class: Class, b: &[u8], from: usize, accept: impl Fn(usize) -> bool) -> Option<usize> {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
     {
@@ -262,10 +257,16 @@ mod tests {
     #[test]
     fn find_where_skips_what_accept_turns_down() {
         for len in [5usize, 17, 40, 70, 130, 300] {
-            let b: Vec<u8> = (0..len).map(|k| if k % 7 == 3 { b' ' } else { b'a' }).collect();
+            let b: Vec<u8> = (0..len)
+                .map(|k| if k % 7 == 3 { b' ' } else { b'a' })
+                .collect();
             let every_other = |k: usize| k % 14 == 10;
             let want = (0..len).find(|&k| b[k] == b' ' && every_other(k));
-            assert_eq!(find_where(Class::SpaceLead, &b, 0, every_other), want, "{len}");
+            assert_eq!(
+                find_where(Class::SpaceLead, &b, 0, every_other),
+                want,
+                "{len}"
+            );
             for from in [0, 1, 11, 64, 100] {
                 let want = (from..len).find(|&k| b[k] == b' ' && every_other(k));
                 assert_eq!(

@@ -2,6 +2,7 @@
 //! in simplified characters; traditional labels are folded onto them before lookup.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::record::Kind;
@@ -273,30 +274,68 @@ pub fn lookup(normalized: &str) -> Option<Label> {
     } else {
         normalized
     };
-    static INDEX: LazyLock<HashMap<&'static str, Label>> = LazyLock::new(|| {
-        VOCABULARY
-            .iter()
-            .map(|&(l, field, kind)| (l, Label { field, kind }))
-            .collect()
-    });
+    static INDEX: LazyLock<HashMap<&'static str, Label, BuildHasherDefault<Fnv>>> =
+        LazyLock::new(|| {
+            VOCABULARY
+                .iter()
+                .map(|&(l, field, kind)| (l, Label { field, kind }))
+                .collect()
+        });
     INDEX.get(key).copied()
+}
+
+/// FNV-1a: the keys are a fixed vocabulary of short labels, not attacker-chosen, so SipHash's
+/// protection against flooding buys nothing and costs a third of each lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The first characters of the labels `keep` accepts, sorted.
+fn first_chars(keep: impl Fn(Field) -> bool) -> Vec<char> {
+    let mut v: Vec<char> = VOCABULARY
+        .iter()
+        .filter(|(_, f, _)| keep(*f))
+        .filter_map(|(l, _, _)| l.chars().next())
+        .collect();
+    // `lookup` also takes 资讯名称 for 信息名称.
+    v.push('资');
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Whether `c` can be the first character of a label `is_letter_label` accepts (in simplified
 /// or traditional writing): a cheap test before the full one.
 pub fn may_start_letter_label(c: char) -> bool {
-    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| {
-        let mut v: Vec<char> = VOCABULARY
-            .iter()
-            .filter(|(_, f, _)| letter_field(*f))
-            .filter_map(|(l, _, _)| l.chars().next())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    });
+    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(letter_field));
     let c = simplified(c).unwrap_or(c);
     FIRST.binary_search(&c).is_ok()
+}
+
+/// Whether text can normalize to a known label at all, by its first character: most cells
+/// are values, and this turns them away before they are normalized and looked up.
+pub fn may_be_label(s: &str) -> bool {
+    static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(|_| true));
+    s.chars()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|c| FIRST.binary_search(&simplified(c).unwrap_or(c)).is_ok())
 }
 
 fn letter_field(f: Field) -> bool {
@@ -338,6 +377,18 @@ mod tests {
         );
         assert_eq!(lookup("提案号").and_then(|l| l.kind), Some(Kind::Proposal));
         assert_eq!(lookup("不存在"), None);
+    }
+
+    #[test]
+    fn every_label_passes_the_first_character_test() {
+        for (l, _, _) in VOCABULARY {
+            assert!(may_be_label(l), "{l}");
+        }
+        for written in ["資訊名稱", "承辦單位", " 提案號", "辦理類別", "簽發人"] {
+            assert!(may_be_label(written), "{written}");
+        }
+        assert!(!may_be_label("张三委员"));
+        assert!(!may_be_label(""));
     }
 
     #[test]

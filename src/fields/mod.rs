@@ -441,9 +441,11 @@ fn classify(c: Cell<'_>) -> Class<'_> {
             }
             return Class::Text;
         }
-        let (norm, trad) = labels::normalize(t);
-        if let Some(known) = labels::lookup(&norm) {
-            return Class::Label(pending(Some(known), t, trad));
+        if labels::may_be_label(t) {
+            let (norm, trad) = labels::normalize(t);
+            if let Some(known) = labels::lookup(&norm) {
+                return Class::Label(pending(Some(known), t, trad));
+            }
         }
     }
     // `主办:科技局` or `联系人：张三` in one cell.
@@ -465,15 +467,22 @@ fn classify(c: Cell<'_>) -> Class<'_> {
 }
 
 fn pending(label: Option<Label>, written: &str, traditional: bool) -> Pending {
-    Pending {
-        label,
-        traditional,
-        written: written
+    // Labels seldom hold spaces: then the key is the label as it stands, copied once.
+    let spaced = text::next_space(written, 0).is_some() || scan::has_newline(written);
+    let written = if spaced {
+        written
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .trim_end_matches([':', '：'])
-            .to_string(),
+            .to_string()
+    } else {
+        written.trim_end_matches([':', '：']).to_string()
+    };
+    Pending {
+        label,
+        traditional,
+        written,
     }
 }
 

@@ -234,9 +234,11 @@ pub fn contact(t: &str) -> Option<Vec<(bool, Span)>> {
     let lead = t.len() - t.trim_start_matches(['(', '（', '[', '【']).len();
     // The line must open with a label: most lines of a letter's foot do not, and are turned
     // away on their first hundred bytes instead of having every label in them read.
-    if CONTACT_LABEL
-        .find(crate::text::head(&t[lead..], 120))
-        .is_none_or(|m| m.start() != 0)
+    // Every label of CONTACT_LABEL starts with one of these.
+    if !t[lead..].starts_with(['承', '联', '聯', '经', '經', '电', '電', '手'])
+        || CONTACT_LABEL
+            .find(crate::text::head(&t[lead..], 120))
+            .is_none_or(|m| m.start() != 0)
     {
         return None;
     }
@@ -500,6 +502,35 @@ fn trim_span(t: &str, span: Span, chars: &[char]) -> Span {
 mod tests {
     use super::*;
     use crate::date::Era;
+
+    /// The first-character test in `contact` lets every label of CONTACT_LABEL through.
+    #[test]
+    fn every_contact_label_is_read() {
+        for label in [
+            "承办人及联系电话",
+            "联系人及电话",
+            "联系人",
+            "聯絡人",
+            "聯繫人",
+            "承办人",
+            "承辦人",
+            "经办人",
+            "經辦人",
+            "联系电话",
+            "聯絡電話",
+            "联系方式",
+            "电话",
+            "電話",
+            "手机",
+            "手機",
+            "（联系人",
+        ] {
+            assert!(
+                contact(&format!("{label}：张三 0513-86000000")).is_some(),
+                "{label}"
+            );
+        }
+    }
 
     fn texts<'a>(t: &'a str, spans: &[(bool, Span)]) -> Vec<(bool, &'a str)> {
         spans.iter().map(|(p, s)| (*p, &t[s.clone()])).collect()

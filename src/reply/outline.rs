@@ -17,17 +17,38 @@ pub struct Outline<'t> {
     pub pieces: Vec<Piece>,
 }
 
-/// An item under construction: its marker, its heading and its paragraphs.
+/// An item under construction: its marker, its heading and its paragraphs — what followed the
+/// heading in its first paragraph, then whole paragraphs of the body, which are always the ones
+/// right after it (kept as a range, not copied into a list of their own).
 struct Item<'t> {
     number: u32,
     label: &'t str,
     heading: String,
-    paras: Vec<Para<'t>>,
+    first: Option<Para<'t>>,
+    more: std::ops::Range<usize>,
+}
+
+impl Item<'_> {
+    fn text(&self, paras: &[Para<'_>]) -> String {
+        let more = &paras[self.more.clone()];
+        let len = self.first.map_or(0, |p| p.text.len() + 1)
+            + more.iter().map(|p| p.text.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        for p in self.first.iter().chain(more) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(p.text);
+        }
+        out
+    }
 }
 
 impl<'t> Item<'t> {
-    /// Reads an item's first paragraph; `part` makes its (label, heading, text) pieces.
+    /// Reads an item's first paragraph (the `at`-th); `part` makes its (label, heading, text)
+    /// pieces.
     fn new(
+        at: usize,
         p: Para<'t>,
         m: text::Marker<'t>,
         part: impl Fn(u8) -> Part,
@@ -49,7 +70,8 @@ impl<'t> Item<'t> {
             number: m.number,
             label: m.label,
             heading,
-            paras: first.into_iter().collect(),
+            first,
+            more: at + 1..at + 1,
         }
     }
 }
@@ -90,7 +112,7 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
     }
     let mut open = Open::Body;
 
-    for (&p, &m) in paras.iter().zip(&markers) {
+    for (at, (&p, &m)) in paras.iter().zip(&markers).enumerate() {
         match m {
             Some(m) if Some(m.level) == section_level => {
                 let i = sections.len();
@@ -99,7 +121,7 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
                     1 => Part::SectionHeading(i),
                     _ => Part::SectionText(i),
                 };
-                sections.push(Item::new(p, m, part, &mut out.pieces));
+                sections.push(Item::new(at, p, m, part, &mut out.pieces));
                 open = Open::Section;
             }
             Some(m) if Some(m.level) == measure_level => {
@@ -110,23 +132,29 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
                     _ => Part::MeasureText(i),
                 };
                 let section = sections.last().map(|s| s.number);
-                measures.push((section, Item::new(p, m, part, &mut out.pieces)));
+                measures.push((section, Item::new(at, p, m, part, &mut out.pieces)));
                 open = Open::Measure;
             }
             _ => {
-                let (part, paras) = match open {
-                    Open::Body => (Part::Body, &mut out.body),
+                let part = match open {
+                    Open::Body => {
+                        out.body.push(p);
+                        Part::Body
+                    }
                     Open::Section => {
                         let i = sections.len() - 1;
-                        (Part::SectionText(i), &mut sections[i].paras)
+                        debug_assert_eq!(sections[i].more.end, at);
+                        sections[i].more.end = at + 1;
+                        Part::SectionText(i)
                     }
                     Open::Measure => {
                         let i = measures.len() - 1;
-                        (Part::MeasureText(i), &mut measures[i].1.paras)
+                        debug_assert_eq!(measures[i].1.more.end, at);
+                        measures[i].1.more.end = at + 1;
+                        Part::MeasureText(i)
                     }
                 };
                 out.pieces.push(Piece::new(part, p.start..p.end()));
-                paras.push(p);
             }
         }
     }
@@ -135,8 +163,8 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
         out.sections.push(Section {
             number: s.number,
             label: s.label.to_string(),
+            text: s.text(paras),
             heading: s.heading,
-            text: text::joined(&s.paras),
         });
     }
     for (section, m) in measures {
@@ -144,8 +172,8 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
             number: m.number,
             label: m.label.to_string(),
             section,
+            text: m.text(paras),
             title: m.heading,
-            text: text::joined(&m.paras),
         });
     }
     out
