@@ -278,19 +278,33 @@ fn binary_offset(text: &str) -> Option<usize> {
 /// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.
 /// One pass finds every hint (a multi-literal search), so clean text costs little.
 pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, String)> {
-    static HINTS: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new("\u{FFFD}|[?？]{4,}|锛|銆|鐨").expect("a valid pattern")
-    });
+    let b = text.as_bytes();
     let (mut replacement, mut questions, mut mojibake) = (None, None, false);
-    for m in HINTS.find_iter(text) {
-        match m.as_str() {
-            "\u{FFFD}" => {
-                replacement.get_or_insert(m.start());
+    let mut at = 0;
+    while let Some(k) = crate::scan::find_hint(b, at) {
+        at = k + 1;
+        match &b[k..(k + 3).min(b.len())] {
+            [0xEF, 0xBF, 0xBD] => {
+                replacement.get_or_insert(k);
             }
-            "锛" | "銆" | "鐨" => mojibake = true,
-            _ => {
-                questions.get_or_insert(m.start());
+            [b'?', ..] | [0xEF, 0xBC, 0x9F] => {
+                // A run of four or more `?` / `？`, mixed or not.
+                let mut end = k;
+                let mut run = 0;
+                while let Some(len) = match b.get(end..) {
+                    Some([b'?', ..]) => Some(1),
+                    Some([0xEF, 0xBC, 0x9F, ..]) => Some(3),
+                    _ => None,
+                } {
+                    end += len;
+                    run += 1;
+                }
+                if run >= 4 {
+                    questions.get_or_insert(k);
+                }
+                at = end;
             }
+            _ => mojibake = true,
         }
         if (replacement.is_some() || skip_replacement_char) && questions.is_some() && mojibake {
             break;
@@ -468,6 +482,48 @@ mod tests {
             decode(&controls, EncodingChoice::Auto),
             Err(DecodeError::Binary { .. })
         ));
+    }
+
+    /// The byte scan finds what the plain definition (a regular expression) finds.
+    #[test]
+    fn hints_match_the_plain_definition() {
+        use proptest::prelude::*;
+        let hints = regex::Regex::new("\u{FFFD}|[?？]{4,}|锛|銆|鐨").unwrap();
+        let naive = |t: &str| {
+            let mut replacement = None;
+            let mut questions = None;
+            let mut mojibake = false;
+            for m in hints.find_iter(t) {
+                match m.as_str() {
+                    "\u{FFFD}" => {
+                        replacement.get_or_insert(m.start());
+                    }
+                    "锛" | "銆" | "鐨" => mojibake = true,
+                    _ => {
+                        questions.get_or_insert(m.start());
+                    }
+                }
+            }
+            (replacement, questions, mojibake)
+        };
+        let ours = |t: &str| {
+            let found = misdecoded(t, false);
+            let at = |needle: &str| {
+                found
+                    .iter()
+                    .find(|(_, _, msg)| msg.contains(needle))
+                    .map(|(i, _, _)| *i)
+            };
+            (at("U+FFFD"), at("question marks"), found.iter().any(|f| f.2.contains("mojibake")))
+        };
+        proptest!(|(t in "[?？\u{FFFD}锛銆鐨醒，a ]{0,60}")| {
+            let (r, q, m) = naive(&t);
+            let (r2, q2, m2) = ours(&t);
+            prop_assert_eq!(r, r2);
+            prop_assert_eq!(q, q2);
+            // Our report of mojibake also needs a run of four: compare the hint only.
+            prop_assert!(m2 <= m);
+        });
     }
 
     #[test]

@@ -12,6 +12,59 @@ use std::arch::x86_64::{
     _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
 };
 
+/// The three-byte sequences `find_hint` looks for besides `?`: U+FFFD, `？`, and the GBK
+/// readings of UTF-8 `，`, `、`/`。` and `的` (锛 銆 鐨).
+const HINTS: [[u8; 3]; 5] = [
+    [0xEF, 0xBF, 0xBD],
+    [0xEF, 0xBC, 0x9F],
+    [0xE9, 0x94, 0x9B],
+    [0xE9, 0x8A, 0x86],
+    [0xE9, 0x90, 0xA8],
+];
+
+/// Whether a hint of damaged text starts at byte `i`: `?` or one of `HINTS`.
+#[inline(always)]
+pub(crate) fn hint_at(b: &[u8], i: usize) -> bool {
+    b[i] == b'?' || b.get(i..i + 3).is_some_and(|t| HINTS.iter().any(|h| h == t))
+}
+
+/// The first hint of damaged text at or after `from` (see `hint_at`). Every byte is compared
+/// with the sequences themselves, three loads apart, so CJK text (full of E9 and EF leads)
+/// gives no false candidates to look at one by one.
+pub(crate) fn find_hint(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    if b.len().saturating_sub(from) >= 64 && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        i = unsafe { skip_hintless_avx2(b, from) };
+    }
+    (i..b.len()).find(|&k| hint_at(b, k))
+}
+
+/// How far from `from` there is certainly no hint: the start of the first 32-byte block that
+/// holds one, or where too few bytes are left for a block.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn skip_hintless_avx2(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i + 34 <= b.len() {
+        // SAFETY: the three loads read b[i..i + 34], inside `b` (the loop checks).
+        let [v0, v1, v2] = [0, 1, 2]
+            .map(|k| unsafe { _mm256_loadu_si256(b.as_ptr().add(i + k).cast::<__m256i>()) });
+        let eq = |v: __m256i, c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+        let mut m = eq(v0, b'?');
+        for h in HINTS {
+            let seq = _mm256_and_si256(_mm256_and_si256(eq(v0, h[0]), eq(v1, h[1])), eq(v2, h[2]));
+            m = _mm256_or_si256(m, seq);
+        }
+        if _mm256_movemask_epi8(m) != 0 {
+            return i;
+        }
+        i += 32;
+    }
+    i
+}
+
 /// A set of bytes, tested both sixteen lanes at a time and one byte at a time (the two agree:
 /// a test in `tests` checks every byte value).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,6 +329,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The vector skip never passes a hint, wherever in a block it sits.
+    #[test]
+    fn hints_are_found_at_every_position() {
+        let mut seqs: Vec<Vec<u8>> = HINTS.iter().map(|h| h.to_vec()).collect();
+        seqs.push(b"?".to_vec());
+        for seq in &seqs {
+            for at in 0..100 {
+                // CJK filler full of the hints' lead bytes: 醒 (E9 86 92) and ， (EF BC 8C).
+                let mut b: Vec<u8> = "醒，".repeat(40).into_bytes();
+                b.truncate(120);
+                b.splice(at..at + seq.len(), seq.iter().copied());
+                let want = (0..b.len()).find(|&k| hint_at(&b, k));
+                assert_eq!(find_hint(&b, 0), want, "{seq:?} at {at}");
+                assert!(want.is_some_and(|w| w <= at));
+            }
+        }
+        assert_eq!(find_hint("醒，".repeat(40).as_bytes(), 0), None);
     }
 
     #[test]
