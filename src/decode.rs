@@ -514,7 +514,11 @@ mod tests {
                     .find(|(_, _, msg)| msg.contains(needle))
                     .map(|(i, _, _)| *i)
             };
-            (at("U+FFFD"), at("question marks"), found.iter().any(|f| f.2.contains("mojibake")))
+            (
+                at("U+FFFD"),
+                at("question marks"),
+                found.iter().any(|f| f.2.contains("mojibake")),
+            )
         };
         proptest!(|(t in "[?？\u{FFFD}锛銆鐨醒，a ]{0,60}")| {
             let (r, q, m) = naive(&t);

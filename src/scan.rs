@@ -25,7 +25,9 @@ const HINTS: [[u8; 3]; 5] = [
 /// Whether a hint of damaged text starts at byte `i`: `?` or one of `HINTS`.
 #[inline(always)]
 pub(crate) fn hint_at(b: &[u8], i: usize) -> bool {
-    b[i] == b'?' || b.get(i..i + 3).is_some_and(|t| HINTS.iter().any(|h| h == t))
+    b[i] == b'?'
+        || b.get(i..i + 3)
+            .is_some_and(|t| HINTS.iter().any(|h| h == t))
 }
 
 /// The first hint of damaged text at or after `from` (see `hint_at`). Every byte is compared

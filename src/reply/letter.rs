@@ -456,6 +456,13 @@ static SESSION: LazyLock<Regex> = LazyLock::new(|| {
 /// The meeting named in a title: `关于区政协十一届三次会议第150号提案的答复` →
 /// `区政协十一届三次会议`.
 pub fn session_in(t: &str) -> Option<String> {
+    // A session is always named with 届: most text without one is turned away by a byte search.
+    let b = t.as_bytes();
+    if memchr::memmem::find(b, "届".as_bytes()).is_none()
+        && memchr::memmem::find(b, "屆".as_bytes()).is_none()
+    {
+        return None;
+    }
     let m = SESSION.find(t)?;
     let s = m.as_str();
     // The match may reach back over `…办公室关于`: keep what follows the last 关于 / 对.

@@ -84,19 +84,58 @@ pub(crate) static OPENING: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-pub(crate) static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:最后[，,]?\s*)?(?:衷心|再次|诚挚|誠摯|真诚|真誠|非常|十分|由衷)?(?:地)?(?:感[谢謝]|[谢謝][谢謝])",
-        r"|^特此(?:答[复覆]|函告|[复復]函|函[复復]|回[复覆]|[说說]明)",
-        r"|^此致|^敬礼|^敬禮",
-        r"|^以上(?:答[复覆]|意[见見]|[办辦]理情[况況])",
-        r"|^如(?:您)?(?:[对對]|有).{0,40}(?:意[见見]|建[议議]|[问問]题|疑[问問]|不[满滿]意)",
-        r"|^[欢歡]迎.{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
-        r"|^(?:[请請]|敬[请請]|[烦煩][请請]).{0,40}(?:反[馈饋]|填[写寫]|寄回|意[见見]表|征[询詢])",
-        r"|^.{0,30}是否[满滿]意",
-    ))
-    .unwrap()
+/// The closing sentences of a letter: thanks, 特此答复, 此致敬礼, requests for feedback. Each
+/// pattern is its own automaton: together, the bounded `.{0,40}` gaps multiplied into more
+/// states than the lazy DFA keeps, and it rebuilt them on nearly every paragraph.
+static CLOSINGS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
+    [
+        concat!(
+            r"^(?:最后[，,]?\s*)?(?:衷心|再次|诚挚|誠摯|真诚|真誠|非常|十分|由衷)?(?:地)?(?:感[谢謝]|[谢謝][谢謝])",
+            r"|^特此(?:答[复覆]|函告|[复復]函|函[复復]|回[复覆]|[说說]明)",
+            r"|^此致|^敬礼|^敬禮",
+            r"|^以上(?:答[复覆]|意[见見]|[办辦]理情[况況])",
+        ),
+        r"^如(?:您)?(?:[对對]|有).{0,40}(?:意[见見]|建[议議]|[问問]题|疑[问問]|不[满滿]意)",
+        r"^[欢歡]迎.{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
+        r"^(?:[请請]|敬[请請]|[烦煩][请請]).{0,40}(?:反[馈饋]|填[写寫]|寄回|意[见見]表|征[询詢])",
+        r"^.{0,30}是否[满滿]意",
+    ]
+    .map(|p| Regex::new(p).unwrap())
 });
+
+/// Whether a paragraph (or sentence) is a closing. Every pattern but the last is anchored on
+/// a few possible first characters, and the last needs 是否 near the start: tested first, these
+/// turn away the body's paragraphs without running an automaton.
+pub(crate) fn is_closing(t: &str) -> bool {
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    let [thanks, if_any, welcome, please, satisfied] = &*CLOSINGS;
+    (matches!(
+        first,
+        '最' | '衷'
+            | '再'
+            | '诚'
+            | '誠'
+            | '真'
+            | '非'
+            | '十'
+            | '由'
+            | '地'
+            | '感'
+            | '谢'
+            | '謝'
+            | '特'
+            | '此'
+            | '敬'
+            | '以'
+    ) && thanks.is_match(t))
+        || (first == '如' && if_any.is_match(t))
+        || (matches!(first, '欢' | '歡') && welcome.is_match(t))
+        || (matches!(first, '请' | '請' | '敬' | '烦' | '煩') && please.is_match(t))
+        // Thirty characters of at most four bytes, then 是否.
+        || (text::head(t, 30 * 4 + 6).contains("是否") && satisfied.is_match(t))
+}
 
 /// Whether a paragraph is the opening (`您提出的…收悉`): it says so in its first sentences, so
 /// long paragraphs are not scanned to the end.
@@ -323,7 +362,7 @@ fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
     let mut i = paras.len();
     while i > 0 {
         let t = paras[i - 1].text;
-        let closing = CLOSING.is_match(t);
+        let closing = is_closing(t);
         // Foot lines are short; a long paragraph can only be a closing (or the body).
         let short = t.len() <= FOOT_LINE_BYTES;
         let item = if seen == Seen::Closing || !short || closing {
@@ -360,7 +399,7 @@ fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
             && !closing
             && letter::is_unit(t)
             && i >= 2
-            && CLOSING.is_match(paras[i - 2].text)
+            && is_closing(paras[i - 2].text)
         {
             // A signature without a date, right after the closing.
             seen = Seen::Unit;
@@ -537,7 +576,7 @@ fn fused_closing_at(t: &str) -> Option<usize> {
     let mut found = None;
     for &s in starts.iter().rev() {
         let sentence_end = t[s..].find(['。', '！', '!']).map_or(t.len(), |e| s + e);
-        if CLOSING.is_match(t[s..sentence_end].trim_start()) {
+        if is_closing(t[s..sentence_end].trim_start()) {
             found = Some(s);
         } else {
             break;
@@ -550,6 +589,33 @@ fn fused_closing_at(t: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::date::Era;
+
+    /// The first-character tests of `is_closing` let through all the patterns let through.
+    #[test]
+    fn closing_prefilter_agrees_with_the_patterns() {
+        use proptest::prelude::*;
+        let plain = |t: &str| CLOSINGS.iter().any(|r| r.is_match(t));
+        for t in [
+            "感谢您对我们工作的关心和支持！",
+            "最后，再次感谢您的关心。",
+            "衷心感谢您的建议。",
+            "特此答复。",
+            "此致",
+            "敬礼！",
+            "以上答复，如有不同意见，请及时反馈。",
+            "如您对答复有意见或建议，请来电告知。",
+            "欢迎继续提出宝贵意见。",
+            "请填写反馈意见表并寄回。",
+            "烦请将意见反馈我局。",
+            "您对本次答复是否满意？",
+            "我们将继续推进相关工作。",
+        ] {
+            assert_eq!(is_closing(t), plain(t), "{t}");
+        }
+        proptest!(|(t in "[最后，衷心感谢特此答复如您对有意见欢迎请填写反馈是否满意一二 ]{0,24}")| {
+            prop_assert_eq!(is_closing(&t), plain(&t));
+        });
+    }
 
     fn reply(s: &str) -> Parsed {
         parse(&text::paragraphs(s, 0), &Era::Gregorian)
