@@ -157,6 +157,7 @@ const JSON_SPECIAL: u8 = 1;
 const CONTROL: u8 = 2;
 
 /// The first accepted hit of a mask of candidates found at `at` (bit k: byte `at + k`).
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn first_accepted(mut m: u64, at: usize, accept: &impl Fn(usize) -> bool) -> Option<usize> {
     while m != 0 {
