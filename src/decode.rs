@@ -70,13 +70,12 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeErr
 pub fn decode_vec(bytes: Vec<u8>, choice: EncodingChoice) -> Result<Decoded, DecodeError> {
     let (text, encoding, findings) = read(&bytes, choice)?;
     let text = match text {
-        // Borrowed and as long as the input: it is the input, unchanged.
-        Cow::Borrowed(t) if t.len() == bytes.len() => None,
+        // Borrowed, starting where the input starts and as long: it is the input, unchanged.
+        Cow::Borrowed(t) if t.as_ptr() == bytes.as_ptr() && t.len() == bytes.len() => None,
         other => Some(other.into_owned()),
     };
     let text = text.unwrap_or_else(|| {
-        // SAFETY: `read` borrowed these very bytes as its text, which it returns only after
-        // validating them as UTF-8 (simdutf8).
+        // SAFETY: a `&str` (valid UTF-8 by its type) covered exactly these bytes.
         unsafe { String::from_utf8_unchecked(bytes) }
     });
     Ok(Decoded {
@@ -276,7 +275,7 @@ fn binary_offset(text: &str) -> Option<usize> {
 
 /// Text that was damaged before propex saw it: replacement characters left by an earlier
 /// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.
-/// One pass finds every hint (a multi-literal search), so clean text costs little.
+/// One vector pass finds every hint (`scan::find_hint`), so clean text costs little.
 pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, String)> {
     let b = text.as_bytes();
     let (mut replacement, mut questions, mut mojibake) = (None, None, false);

@@ -302,10 +302,9 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
     })
 }
 
-/// Where the first `。` is. Its lead byte E3 starts only CJK punctuation and kana, rare in
-/// Chinese prose, so memchr on it skips most of the text (the other two bytes, 80 and 82, are
-/// continuation bytes that every CJK character is full of, which is what `str::find` and memmem
-/// would look for).
+/// Where the first `。` is, found by memchr on its lead byte E3, which starts only CJK
+/// punctuation and kana: one character in ten or so, where its other two bytes (80, 82), which
+/// `str::find` and memmem look for, are continuation bytes found in every CJK character.
 pub fn find_full_stop(t: &str) -> Option<usize> {
     let b = t.as_bytes();
     let mut from = 0;

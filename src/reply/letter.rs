@@ -232,9 +232,9 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 /// `承办人及联系电话：张三 0513-…`.
 pub fn contact(t: &str) -> Option<Vec<(bool, Span)>> {
     let lead = t.len() - t.trim_start_matches(['(', '（', '[', '【']).len();
-    // The line must open with a label: most lines of a letter's foot do not, and are turned
-    // away on their first hundred bytes instead of having every label in them read.
-    // Every label of CONTACT_LABEL starts with one of these.
+    // The line must open with a label, and every label of CONTACT_LABEL starts with one of
+    // these characters: most lines of a letter's foot are turned away on their first bytes
+    // instead of having every label in them read.
     if !t[lead..].starts_with(['承', '联', '聯', '经', '經', '电', '電', '手'])
         || CONTACT_LABEL
             .find(crate::text::head(&t[lead..], 120))
