@@ -1,7 +1,7 @@
 //! Diagnostics shared by every stage: stable rule codes, severities, and positions in the
 //! decoded text. Stages collect them; nothing here prints.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::fmt;
 
 /// How much a diagnostic matters. `validate` can move a rule up or down with `--deny` / `--allow`.
@@ -123,7 +123,7 @@ impl<'t> Collector<'t> {
     }
 
     pub fn line_of(&self, offset: usize) -> usize {
-        self.index.position(offset).0
+        self.index.line(offset)
     }
 
     /// The diagnostics in the order they appear in the input.
@@ -140,6 +140,8 @@ impl<'t> Collector<'t> {
 pub struct LineIndex<'t> {
     text: &'t str,
     starts: OnceCell<Vec<usize>>,
+    /// The last (offset, line) `line` counted, to count on from there.
+    counted: Cell<(usize, usize)>,
 }
 
 impl<'t> LineIndex<'t> {
@@ -147,7 +149,25 @@ impl<'t> LineIndex<'t> {
         LineIndex {
             text,
             starts: OnceCell::new(),
+            counted: Cell::new((0, 1)),
         }
+    }
+
+    /// The 1-based line of a byte offset. Each record asks for its first line, in order: line
+    /// breaks are counted from the last answer on, without building the index of every line
+    /// (which a diagnostic needs, and most files never have).
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if let Some(starts) = self.starts.get() {
+            return starts.partition_point(|&s| s <= offset);
+        }
+        let (mut from, mut line) = self.counted.get();
+        if offset < from {
+            (from, line) = (0, 1);
+        }
+        line += memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..offset]).count();
+        self.counted.set((offset, line));
+        line
     }
 
     fn starts(&self) -> &[usize] {
@@ -186,6 +206,17 @@ impl<'t> LineIndex<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_counted_on_agree_with_the_index() {
+        let text = "甲\n乙\n\n丙丁\n戊";
+        let counted = LineIndex::new(text);
+        let indexed = LineIndex::new(text);
+        for offset in [0, 3, 4, 5, 8, 9, 10, 12, 14, 17, 100, 2, 0] {
+            let offset = offset.min(text.len());
+            assert_eq!(counted.line(offset), indexed.position(offset).0, "{offset}");
+        }
+    }
 
     #[test]
     fn positions_count_characters() {

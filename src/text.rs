@@ -50,7 +50,8 @@ pub fn is_space(c: char) -> bool {
 /// breaks when it follows sentence-final punctuation or precedes an outline marker. Any other
 /// space is a stray space inside a sentence and stays where it is.
 pub fn paragraphs(text: &str, base: usize) -> Vec<Para<'_>> {
-    let mut out = Vec::new();
+    // Replies run about one paragraph to a few hundred bytes: one allocation for most.
+    let mut out = Vec::with_capacity(text.len() / 256 + 4);
     for (at, line) in scan::lines(text) {
         split_line(line, base + at, &mut out);
     }

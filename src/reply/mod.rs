@@ -167,7 +167,8 @@ const HEAD_LIMIT: usize = 12;
 
 pub fn parse(paras: &[Para<'_>], era: &dyn EraSource) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut pieces: Vec<Piece> = Vec::new();
+    // Each paragraph gives one to four pieces: room for them up front, not regrown as they come.
+    let mut pieces: Vec<Piece> = Vec::with_capacity(paras.len() * 3 + 8);
     let mut body: Vec<Para<'_>> = Vec::new();
     let n = paras.len();
 

@@ -99,10 +99,21 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
         [outer, next, ..] => (Some(*outer), Some(*next)),
     };
 
-    let mut out = Outline::default();
-    let mut sections: Vec<Item<'t>> = Vec::new();
+    // Sized once: a reply has dozens of items and a few pieces per paragraph.
+    let count = |level| {
+        markers
+            .iter()
+            .flatten()
+            .filter(|m| Some(m.level) == level)
+            .count()
+    };
+    let mut out = Outline {
+        pieces: Vec::with_capacity(paras.len() * 3),
+        ..Outline::default()
+    };
+    let mut sections: Vec<Item<'t>> = Vec::with_capacity(count(section_level));
     // (section number it sits in, item)
-    let mut measures: Vec<(Option<u32>, Item<'t>)> = Vec::new();
+    let mut measures: Vec<(Option<u32>, Item<'t>)> = Vec::with_capacity(count(measure_level));
     // Which item the next plain paragraph belongs to.
     #[derive(PartialEq)]
     enum Open {
@@ -159,6 +170,8 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
         }
     }
 
+    out.sections.reserve_exact(sections.len());
+    out.measures.reserve_exact(measures.len());
     for s in sections {
         out.sections.push(Section {
             number: s.number,
