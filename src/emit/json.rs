@@ -45,6 +45,7 @@ struct Writer<'o> {
 }
 
 impl Writer<'_> {
+    #[inline]
     fn newline(&mut self) {
         if self.pretty {
             self.out.push(b'\n');
@@ -112,6 +113,7 @@ pub struct Compound<'a, 'o> {
 }
 
 impl Compound<'_, '_> {
+    #[inline]
     fn element(&mut self) {
         if !self.first {
             self.w.out.push(b',');
