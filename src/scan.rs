@@ -1,8 +1,9 @@
 //! Byte scanning shared by the stages (`decode`, `text`, `emit`): finds the first byte of a
-//! class sixteen bytes at a time. Records are long runs of CJK text in which the bytes that
-//! matter (spaces, line breaks, quotes, control bytes) are rare, so each stage skips to them
-//! instead of reading every character. On x86_64 the test is AVX2 (32 bytes) where the CPU has
-//! it, else SSE2, which every x86_64 CPU has; elsewhere it is the same test one byte at a time.
+//! class, or the first hint of damaged text, many bytes at a time. Records are long runs of CJK
+//! text in which the bytes that matter (spaces, line breaks, quotes, control bytes) are rare,
+//! so each stage skips to them instead of reading every character. On x86_64 the tests are
+//! AVX2 (32 bytes a vector) where the CPU has it, else SSE2 (16), which every x86_64 CPU has;
+//! elsewhere they are the same tests one byte at a time.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::{
