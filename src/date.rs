@@ -235,7 +235,8 @@ fn to_ascii_digits(s: &str) -> String {
         .collect()
 }
 
-fn hanzi_digit(c: char) -> Option<u32> {
+/// One digit written in hanzi (or a look-alike of zero).
+pub(crate) fn hanzi_digit(c: char) -> Option<u32> {
     Some(match c {
         '〇' | '○' | 'O' | 'o' | 'Ο' | '0' | '零' => 0,
         '一' => 1,

@@ -355,20 +355,8 @@ fn arabic_number(s: &str) -> Option<u32> {
 
 /// 一 … 九十九 as written in outline markers.
 pub fn hanzi_number(s: &str) -> Option<u32> {
-    let digit = |c: char| {
-        Some(match c {
-            '一' => 1,
-            '二' => 2,
-            '三' => 3,
-            '四' => 4,
-            '五' => 5,
-            '六' => 6,
-            '七' => 7,
-            '八' => 8,
-            '九' => 9,
-            _ => return None,
-        })
-    };
+    // 一 to 九: item numbers have no zero.
+    let digit = |c: char| crate::date::hanzi_digit(c).filter(|&d| d > 0);
     let mut chars = s.trim().chars();
     let first = chars.next()?;
     let (second, third) = (chars.next(), chars.next());
