@@ -33,29 +33,51 @@ impl Input {
 
     /// Reads the input, refusing (without reading) a file larger than `max` bytes.
     pub fn read(&self, max: u64) -> Result<Vec<u8>, FileError> {
-        let too_large = |size| FileError::TooLarge { size, max };
         match self {
-            Input::Stdin => {
-                let mut buf = Vec::new();
-                io::stdin()
-                    .lock()
-                    .take(max.saturating_add(1))
-                    .read_to_end(&mut buf)
-                    .map_err(InputError::from)?;
-                if buf.len() as u64 > max {
-                    return Err(too_large(buf.len() as u64));
-                }
-                Ok(buf)
-            }
+            Input::Stdin => read_capped(io::stdin().lock(), 0, max),
             Input::Path(p) => {
-                let size = std::fs::metadata(p).map_err(InputError::from)?.len();
+                // The size comes from the open file, not the path: one lookup of the path per
+                // file instead of two.
+                let file = std::fs::File::open(p).map_err(InputError::from)?;
+                let size = file.metadata().map_err(InputError::from)?.len();
                 if size > max {
-                    return Err(too_large(size));
+                    return Err(FileError::TooLarge { size, max });
                 }
-                Ok(std::fs::read(p).map_err(InputError::from)?)
+                read_capped(file, size as usize, max)
             }
         }
     }
+}
+
+/// Reads `r` to its end, but never more than `max` bytes (a file that grew since it was
+/// measured, or a stream) plus the one byte that proves it. The buffer starts at `expected`
+/// bytes and one more, so that a file read whole needs two reads: the bytes and the end.
+fn read_capped(mut r: impl Read, expected: usize, max: u64) -> Result<Vec<u8>, FileError> {
+    let cap = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut buf = vec![0; expected.saturating_add(1).min(cap)];
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            if len == cap {
+                break;
+            }
+            buf.resize(len.saturating_mul(2).max(8192).min(cap), 0);
+        }
+        match r.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(InputError::from(e).into()),
+        }
+    }
+    buf.truncate(len);
+    if len as u64 > max {
+        return Err(FileError::TooLarge {
+            size: len as u64,
+            max,
+        });
+    }
+    Ok(buf)
 }
 
 /// An input and where its outputs go under `--out-dir` (its path relative to the folder it was
@@ -282,6 +304,51 @@ pub fn run_ordered<J, T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out at most `step` bytes a read, as a pipe does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn capped_reads_keep_every_byte_and_stop_past_the_cap() {
+        let data: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+        for (expected, step) in [(0, 7), (100, 4096), (50_000, 50_000), (60_000, 333)] {
+            let got = read_capped(Trickle { data: &data, step }, expected, 1 << 20).unwrap();
+            assert_eq!(got, data, "expected {expected}, step {step}");
+        }
+        let exact = read_capped(
+            Trickle {
+                data: &data,
+                step: 999,
+            },
+            10,
+            50_000,
+        )
+        .unwrap();
+        assert_eq!(exact.len(), 50_000);
+        match read_capped(
+            Trickle {
+                data: &data,
+                step: 999,
+            },
+            10,
+            49_999,
+        ) {
+            Err(FileError::TooLarge { size, max }) => assert_eq!((size, max), (50_000, 49_999)),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
 
     #[test]
     fn results_come_back_in_order_whatever_the_threads() {
