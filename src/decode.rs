@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use encoding_rs::{Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 use crate::diag::Code;
+use crate::scan::Class;
 
 /// What `--encoding` asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -109,7 +110,9 @@ fn read(
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    if let Some(offset) = binary_offset(&text) {
+    // One pass over the text for control bytes and for hints of damage.
+    let (damage, binary) = damage::<true>(&text, had_errors);
+    if let Some(offset) = binary {
         return Err(DecodeError::Binary { offset });
     }
 
@@ -126,7 +129,7 @@ fn read(
             ),
         ));
     }
-    findings.extend(misdecoded(&text, had_errors));
+    findings.extend(damage);
     Ok((text, encoding.name(), findings))
 }
 
@@ -257,10 +260,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// more than 1% of the characters (text files carry only tab, line breaks and the odd form feed).
 /// Works on bytes: every control character is one ASCII byte, and this runs on every input.
 fn binary_offset(text: &str) -> Option<usize> {
-    use crate::scan::{Class, find};
-    let bytes = text.as_bytes();
-    // Nearly every input has none: one vector pass answers, and only the rest are counted.
-    let first = find(Class::Control, bytes, 0)?;
+    let first = crate::scan::find(Class::Control, text.as_bytes(), 0)?;
+    binary_from(text.as_bytes(), first)
+}
+
+/// `binary_offset` for text whose first control byte is at `first`.
+fn binary_from(bytes: &[u8], first: usize) -> Option<usize> {
     if let Some(nul) = memchr::memchr(0, &bytes[first..]) {
         return Some(first + nul);
     }
@@ -277,11 +282,38 @@ fn binary_offset(text: &str) -> Option<usize> {
 /// decoder, runs of `?` where characters were lost, and UTF-8 that someone read as GBK.
 /// One vector pass finds every hint (`scan::find_hint`), so clean text costs little.
 pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, String)> {
+    damage::<false>(text, skip_replacement_char).0
+}
+
+/// `misdecoded`, and with `BINARY` also `binary_offset` in the same pass: the findings, and
+/// where the text turns out to be binary (then without findings).
+fn damage<const BINARY: bool>(
+    text: &str,
+    skip_replacement_char: bool,
+) -> (Findings, Option<usize>) {
     let b = text.as_bytes();
     let (mut replacement, mut questions, mut mojibake) = (None, None, false);
+    // Whether the binary test is settled: at the first control byte, by counting them all.
+    let mut settled = !BINARY;
     let mut at = 0;
-    while let Some(k) = crate::scan::find_hint(b, at) {
+    let next = |at| {
+        if BINARY {
+            crate::scan::find_hint_or_control(b, at)
+        } else {
+            crate::scan::find_hint(b, at)
+        }
+    };
+    while let Some(k) = next(at) {
         at = k + 1;
+        if BINARY && Class::Control.has(b[k]) {
+            if !settled {
+                settled = true;
+                if let Some(offset) = binary_from(b, k) {
+                    return (Vec::new(), Some(offset));
+                }
+            }
+            continue;
+        }
         match &b[k..(k + 3).min(b.len())] {
             [0xEF, 0xBF, 0xBD] => {
                 replacement.get_or_insert(k);
@@ -306,6 +338,13 @@ pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, 
             _ => mojibake = true,
         }
         if (replacement.is_some() || skip_replacement_char) && questions.is_some() && mojibake {
+            // Every kind of hint is found; the binary test may still need the rest.
+            if !settled
+                && let Some(first) = crate::scan::find(Class::Control, b, at)
+                && let Some(offset) = binary_from(b, first)
+            {
+                return (Vec::new(), Some(offset));
+            }
             break;
         }
     }
@@ -332,7 +371,7 @@ pub fn misdecoded(text: &str, skip_replacement_char: bool) -> Vec<(usize, Code, 
             format!("text looks like UTF-8 read as GBK (mojibake): {sample}"),
         ));
     }
-    out
+    (out, None)
 }
 
 /// Characters that UTF-8 bytes turn into when read as GBK: a pair of bytes where each is a
@@ -526,6 +565,27 @@ mod tests {
             prop_assert_eq!(q, q2);
             // Our report of mojibake also needs a run of four: compare the hint only.
             prop_assert!(m2 <= m);
+        });
+    }
+
+    /// The decoder's single pass says what the binary test and the hint scan say apart.
+    #[test]
+    fn one_pass_agrees_with_the_two_scans() {
+        use proptest::prelude::*;
+        let config = ProptestConfig::with_cases(2000);
+        proptest!(config, |(t in "[\\x00\\x01\\x7f\t?？\u{FFFD}锛銆鐨醒，a ]{0,300}", skip: bool)| {
+            let expected = match binary_offset(&t) {
+                Some(offset) => (Vec::new(), Some(offset)),
+                None => (misdecoded(&t, skip), None),
+            };
+            prop_assert_eq!(damage::<true>(&t, skip), expected);
+        });
+        // A stray control byte in long text is not binary, and the hints around it still count.
+        let text = "[?？\u{FFFD}锛銆鐨醒，a ]{100,300}";
+        proptest!(config, |(a in text, b in text, skip: bool)| {
+            let t = format!("{a}\x01{b}");
+            prop_assert_eq!(binary_offset(&t), None);
+            prop_assert_eq!(damage::<true>(&t, skip), (misdecoded(&t, skip), None));
         });
     }
 

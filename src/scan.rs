@@ -35,12 +35,24 @@ pub(crate) fn hint_at(b: &[u8], i: usize) -> bool {
 /// 32-byte blocks that cannot hold one (most of them: CJK text is full of E9 and EF leads, but
 /// not of the byte pairs the hints start with), and only the bytes it flags are read.
 pub(crate) fn find_hint(b: &[u8], from: usize) -> Option<usize> {
+    find_hints::<false>(b, from)
+}
+
+/// `find_hint`, stopping also at control bytes (`Class::Control`): the decoder's one pass over
+/// a file looks for both.
+pub(crate) fn find_hint_or_control(b: &[u8], from: usize) -> Option<usize> {
+    find_hints::<true>(b, from)
+}
+
+#[inline(always)]
+fn find_hints<const CONTROL: bool>(b: &[u8], from: usize) -> Option<usize> {
+    let wanted = |k: usize| hint_at(b, k) || (CONTROL && Class::Control.has(b[k]));
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         loop {
             // SAFETY: the CPU has AVX2, checked just above.
-            let (at, mut m) = unsafe { skip_hintless_avx2(b, i) };
+            let (at, mut m) = unsafe { skip_hintless_avx2::<CONTROL>(b, i) };
             i = at;
             if m == 0 {
                 break;
@@ -48,7 +60,7 @@ pub(crate) fn find_hint(b: &[u8], from: usize) -> Option<usize> {
             // Only the flagged bytes are read.
             while m != 0 {
                 let k = i + m.trailing_zeros() as usize;
-                if hint_at(b, k) {
+                if wanted(k) {
                     return Some(k);
                 }
                 m &= m - 1;
@@ -56,16 +68,17 @@ pub(crate) fn find_hint(b: &[u8], from: usize) -> Option<usize> {
             i += 32;
         }
     }
-    (i..b.len()).find(|&k| hint_at(b, k))
+    (i..b.len()).find(|&k| wanted(k))
 }
 
-/// The first 32-byte block from `from` with bytes that may start a hint, and a bit for each
-/// of them; or, with no bits, where fewer than 34 bytes are left. A hint may start at `?`,
-/// EF BF (U+FFC0–U+FFFF, U+FFFD among them), EF BC 9F (`？`), or E9 followed by 94, 8A or 90
-/// (锛 銆 鐨, and a few characters such as 销 that `hint_at` then turns down).
+/// The first 32-byte block from `from` with bytes that may start a hint (or, with `CONTROL`,
+/// that are control bytes), and a bit for each of them; or, with no bits, where fewer than 34
+/// bytes are left. A hint may start at `?`, EF BF (U+FFC0–U+FFFF, U+FFFD among them),
+/// EF BC 9F (`？`), or E9 followed by 94, 8A or 90 (锛 銆 鐨, and a few characters such as 销
+/// that `hint_at` then turns down).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn skip_hintless_avx2(b: &[u8], from: usize) -> (usize, u32) {
+unsafe fn skip_hintless_avx2<const CONTROL: bool>(b: &[u8], from: usize) -> (usize, u32) {
     let mut i = from;
     while i + 34 <= b.len() {
         // SAFETY: the three loads read b[i..i + 34], inside `b` (the loop checks).
@@ -80,7 +93,13 @@ unsafe fn skip_hintless_avx2(b: &[u8], from: usize) -> (usize, u32) {
             eq(v0, 0xE9),
             _mm256_or_si256(_mm256_or_si256(eq(v1, 0x94), eq(v1, 0x8A)), eq(v1, 0x90)),
         );
-        let m = _mm256_or_si256(eq(v0, b'?'), _mm256_or_si256(ef, e9));
+        let mut m = _mm256_or_si256(eq(v0, b'?'), _mm256_or_si256(ef, e9));
+        if CONTROL {
+            // A superset, cheaper to test: all of C0 and DEL. The line breaks and tabs among
+            // them are a byte in hundreds, turned down by `wanted`.
+            let c0 = _mm256_cmpeq_epi8(_mm256_min_epu8(v0, _mm256_set1_epi8(0x1f)), v0);
+            m = _mm256_or_si256(m, _mm256_or_si256(c0, eq(v0, 0x7f)));
+        }
         let m = _mm256_movemask_epi8(m) as u32;
         if m != 0 {
             return (i, m);
@@ -112,6 +131,33 @@ impl Class {
             Class::SpaceLead => c < 0x21 || c == 0xC2 || c & 0xFC == 0xE0,
             Class::JsonSpecial => c < 0x20 || c == b'"' || c == b'\\',
             Class::Control => (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c)) || c == 0x7f,
+        }
+    }
+
+    /// The lanes of `v` that hold a byte of the class (all ones where one does).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn lanes_avx2(self, v: __m256i) -> __m256i {
+        let splat = |c: u8| _mm256_set1_epi8(c as i8);
+        let eq = |c: u8| _mm256_cmpeq_epi8(v, splat(c));
+        // Unsigned `v < n`: the lanes where min(v, n - 1) is v.
+        let below = |n: u8| _mm256_cmpeq_epi8(_mm256_min_epu8(v, splat(n - 1)), v);
+        match self {
+            Class::SpaceLead => _mm256_or_si256(
+                _mm256_or_si256(below(0x21), eq(0xC2)),
+                _mm256_cmpeq_epi8(_mm256_and_si256(v, splat(0xFC)), splat(0xE0)),
+            ),
+            Class::JsonSpecial => {
+                _mm256_or_si256(_mm256_or_si256(below(0x20), eq(b'"')), eq(b'\\'))
+            }
+            Class::Control => {
+                let allowed = _mm256_or_si256(
+                    _mm256_or_si256(eq(b'\t'), eq(b'\n')),
+                    _mm256_or_si256(eq(b'\r'), eq(0x0c)),
+                );
+                _mm256_andnot_si256(allowed, _mm256_or_si256(below(0x20), eq(0x7f)))
+            }
         }
     }
 
@@ -212,26 +258,7 @@ unsafe fn find_avx2<const C: u8>(
         // SAFETY: the 32 bytes from `at` lie inside `b` (the loop checks), the load has no
         // alignment requirement, and this function runs only where AVX2 is present.
         let v: __m256i = unsafe { _mm256_loadu_si256(b.as_ptr().add(at).cast()) };
-        let splat = |c: u8| _mm256_set1_epi8(c as i8);
-        let eq = |c: u8| _mm256_cmpeq_epi8(v, splat(c));
-        let below = |n: u8| _mm256_cmpeq_epi8(_mm256_min_epu8(v, splat(n - 1)), v);
-        let m = match class {
-            Class::SpaceLead => _mm256_or_si256(
-                _mm256_or_si256(below(0x21), eq(0xC2)),
-                _mm256_cmpeq_epi8(_mm256_and_si256(v, splat(0xFC)), splat(0xE0)),
-            ),
-            Class::JsonSpecial => {
-                _mm256_or_si256(_mm256_or_si256(below(0x20), eq(b'"')), eq(b'\\'))
-            }
-            Class::Control => {
-                let allowed = _mm256_or_si256(
-                    _mm256_or_si256(eq(b'\t'), eq(b'\n')),
-                    _mm256_or_si256(eq(b'\r'), eq(0x0c)),
-                );
-                _mm256_andnot_si256(allowed, _mm256_or_si256(below(0x20), eq(0x7f)))
-            }
-        };
-        _mm256_movemask_epi8(m) as u32 as u64
+        _mm256_movemask_epi8(class.lanes_avx2(v)) as u32 as u64
     };
     let mut i = from;
     while i + 64 <= b.len() {
