@@ -18,7 +18,11 @@ fn inputs() -> Vec<Vec<u8>> {
 fn pipeline(c: &mut Criterion) {
     let files = inputs();
     let bytes: usize = files.iter().map(Vec::len).sum();
-    let config = Config::default();
+    // As `propex extract` reads: without the pieces only `validate` needs.
+    let config = Config {
+        pieces: false,
+        ..Config::default()
+    };
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(20);

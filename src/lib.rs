@@ -30,9 +30,22 @@ pub use record::{Kind, Measure, Record, Reply, Section, Source, Units};
 use diag::Collector;
 
 /// Settings for reading inputs, built once by the caller.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Config {
     pub encoding: EncodingChoice,
+    /// Whether `Spans::pieces` records where every stretch of a reply went (on by default).
+    /// `validate` needs them to place its diagnostics; a conversion that only writes records
+    /// can turn them off and save the work.
+    pub pieces: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            encoding: EncodingChoice::default(),
+            pieces: true,
+        }
+    }
 }
 
 /// Why an input gave no records. Each names what is wrong; the caller adds the path.
@@ -89,22 +102,26 @@ pub struct Extraction {
 
 /// Reads the records of one input. `path` is what the output's `source.path` will say.
 pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, InputError> {
-    from_decoded(path, decode::decode(bytes, config.encoding)?)
+    from_decoded(path, decode::decode(bytes, config.encoding)?, config)
 }
 
 /// `extract` for bytes the caller no longer needs: they become the text without a copy.
 pub fn extract_vec(path: &str, bytes: Vec<u8>, config: &Config) -> Result<Extraction, InputError> {
-    from_decoded(path, decode::decode_vec(bytes, config.encoding)?)
+    from_decoded(path, decode::decode_vec(bytes, config.encoding)?, config)
 }
 
-fn from_decoded(path: &str, decoded: decode::Decoded) -> Result<Extraction, InputError> {
+fn from_decoded(
+    path: &str,
+    decoded: decode::Decoded,
+    config: &Config,
+) -> Result<Extraction, InputError> {
     let text = decoded.text;
     let (records, spans, diagnostics) = {
         let mut diags = Collector::new(&text);
         for (at, code, msg) in decoded.findings {
             diags.push(code, at, msg);
         }
-        let (records, spans) = read_records(path, &text, decoded.encoding, &mut diags)?;
+        let (records, spans) = read_records(path, &text, decoded.encoding, config, &mut diags)?;
         (records, spans, diags.into_vec())
     };
     Ok(Extraction {
@@ -119,6 +136,7 @@ fn read_records(
     path: &str,
     text: &str,
     encoding: &str,
+    config: &Config,
     diags: &mut Collector<'_>,
 ) -> Result<(Vec<Record>, Vec<Spans>), InputError> {
     let cells = cells::split(text);
@@ -134,7 +152,7 @@ fn read_records(
     let mut records = Vec::with_capacity(raws.len());
     let mut spans = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
-        let (record, span) = assemble(path, encoding, i + 1, raw, diags);
+        let (record, span) = assemble(path, encoding, i + 1, raw, config.pieces, diags);
         records.push(record);
         spans.push(span);
     }
@@ -148,6 +166,7 @@ fn assemble(
     encoding: &str,
     index: usize,
     raw: &fields::RawRecord<'_>,
+    keep_pieces: bool,
     diags: &mut Collector<'_>,
 ) -> (Record, Spans) {
     let typed = fields::typed(raw, diags);
@@ -198,7 +217,7 @@ fn assemble(
             }
         })
     };
-    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, &era));
+    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, &era, keep_pieces));
 
     let mut extra = typed.extra;
     let mut units = typed.units;

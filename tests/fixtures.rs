@@ -58,3 +58,31 @@ fn every_fixture_matches_its_snapshot_and_the_schema() {
         }
     }
 }
+
+/// Turning the pieces off (as `propex extract` does) changes nothing but the pieces.
+#[test]
+fn records_are_the_same_without_pieces() {
+    let lean = Config {
+        pieces: false,
+        ..Config::default()
+    };
+    let mut with_letters = 0;
+    for path in common::fixtures() {
+        let rel = path.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(common::root().join(&path)).unwrap();
+        let (Ok(full), Ok(bare)) = (
+            extract(&rel, &bytes, &Config::default()),
+            extract(&rel, &bytes, &lean),
+        ) else {
+            continue;
+        };
+        assert_eq!(full.records, bare.records, "{rel}");
+        assert_eq!(full.diagnostics, bare.diagnostics, "{rel}");
+        assert!(bare.spans.iter().all(|s| s.pieces.is_empty()), "{rel}");
+        with_letters += full.spans.iter().filter(|s| !s.pieces.is_empty()).count();
+    }
+    assert!(
+        with_letters >= 10,
+        "too few fixtures with a reply: {with_letters}"
+    );
+}

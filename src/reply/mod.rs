@@ -56,6 +56,45 @@ impl Piece {
     }
 }
 
+/// The pieces of a reply as they are found, or nothing when no one will read them: `validate`
+/// points its diagnostics with them; a conversion drops them, and need not make them.
+#[derive(Debug, Default)]
+pub struct Pieces {
+    list: Vec<Piece>,
+    keep: bool,
+}
+
+impl Pieces {
+    /// Room for `capacity` pieces when they are kept.
+    pub fn new(keep: bool, capacity: usize) -> Self {
+        Pieces {
+            list: Vec::with_capacity(if keep { capacity } else { 0 }),
+            keep,
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, piece: Piece) {
+        if self.keep {
+            self.list.push(piece);
+        }
+    }
+
+    pub fn keep(&self) -> bool {
+        self.keep
+    }
+
+    pub fn append(&mut self, other: Pieces) {
+        self.list.extend(other.list);
+    }
+
+    /// The pieces in the order of the text.
+    pub fn into_sorted(mut self) -> Vec<Piece> {
+        self.list.sort_by_key(|p| (p.range.start, p.range.end));
+        self.list
+    }
+}
+
 /// A reply split into parts, plus what the letter says about the record around it.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -165,10 +204,10 @@ const FOOT_LINE_BYTES: usize = 600;
 /// How far into the letter a salutation or opening is looked for.
 const HEAD_LIMIT: usize = 12;
 
-pub fn parse(paras: &[Para<'_>], era: &dyn EraSource) -> Parsed {
+pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Parsed {
     let mut parsed = Parsed::default();
     // Each paragraph gives one to four pieces: room for them up front, not regrown as they come.
-    let mut pieces: Vec<Piece> = Vec::with_capacity(paras.len() * 3 + 8);
+    let mut pieces = Pieces::new(keep_pieces, paras.len() * 3 + 8);
     let mut body: Vec<Para<'_>> = Vec::new();
     let n = paras.len();
 
@@ -239,9 +278,9 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource) -> Parsed {
         .map(|p| p.text.to_string());
     parsed.title = parsed.opening.as_deref().and_then(letter::title_in_opening);
 
-    let o = outline::outline(&middle);
+    let o = outline::outline(&middle, pieces.keep());
     body.extend(o.body.iter().copied());
-    pieces.extend(o.pieces);
+    pieces.append(o.pieces);
     parsed.reply.body = text::joined(&body);
     parsed.reply.sections = o.sections;
     parsed.reply.measures = o.measures;
@@ -268,8 +307,7 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource) -> Parsed {
         .opening
         .as_deref()
         .is_some_and(|o| o.contains("转来的") || o.contains("轉來的"));
-    pieces.sort_by_key(|p| (p.range.start, p.range.end));
-    parsed.pieces = pieces;
+    parsed.pieces = pieces.into_sorted();
     parsed
 }
 
@@ -278,7 +316,7 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource) -> Parsed {
 fn head<'t>(
     paras: &[Para<'t>],
     parsed: &mut Parsed,
-    pieces: &mut Vec<Piece>,
+    pieces: &mut Pieces,
     body: &mut Vec<Para<'t>>,
 ) {
     // The title block: the last line ending like a reply title, with the short lines before it
@@ -336,7 +374,7 @@ fn keep_labeled(
     label: Range<usize>,
     value: Range<usize>,
     parsed: &mut Parsed,
-    pieces: &mut Vec<Piece>,
+    pieces: &mut Pieces,
 ) {
     let key = text::without_spaces(&p.text[label]);
     parsed
@@ -424,7 +462,7 @@ fn foot<'t>(
     paras: &[Para<'t>],
     tail: Vec<Tail>,
     parsed: &mut Parsed,
-    pieces: &mut Vec<Piece>,
+    pieces: &mut Pieces,
     closing: &mut Vec<Para<'t>>,
 ) {
     let mut units: Vec<String> = Vec::new();
@@ -549,7 +587,10 @@ fn abs(p: Para<'_>, span: &Range<usize>) -> Range<usize> {
 
 /// Marks what lies around the value spans of a paragraph (labels, colons, brackets) as `Frame`,
 /// up to `until` (relative) when the rest of the paragraph goes elsewhere.
-fn frames(p: Para<'_>, values: &[Range<usize>], pieces: &mut Vec<Piece>, until: Option<usize>) {
+fn frames(p: Para<'_>, values: &[Range<usize>], pieces: &mut Pieces, until: Option<usize>) {
+    if !pieces.keep() {
+        return;
+    }
     let end = until.unwrap_or(p.text.len());
     let mut spans: Vec<Range<usize>> = values.iter().filter(|r| !r.is_empty()).cloned().collect();
     spans.sort_by_key(|r| r.start);
@@ -619,7 +660,7 @@ mod tests {
     }
 
     fn reply(s: &str) -> Parsed {
-        parse(&text::paragraphs(s, 0), &Era::Gregorian)
+        parse(&text::paragraphs(s, 0), &Era::Gregorian, true)
     }
 
     #[test]

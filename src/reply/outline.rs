@@ -2,7 +2,7 @@
 //! in the README (outermost present level → sections when there are two levels or more, the next
 //! one → measures; deeper levels stay in their measure's text).
 
-use super::{Part, Piece};
+use super::{Part, Piece, Pieces};
 use crate::record::{Measure, Section};
 use crate::text::{self, Level, Para};
 
@@ -14,7 +14,7 @@ pub struct Outline<'t> {
     pub sections: Vec<Section>,
     pub measures: Vec<Measure>,
     /// Where every part came from.
-    pub pieces: Vec<Piece>,
+    pub pieces: Pieces,
 }
 
 /// An item under construction: its marker, its heading and its paragraphs — what followed the
@@ -52,7 +52,7 @@ impl<'t> Item<'t> {
         p: Para<'t>,
         m: text::Marker<'t>,
         part: impl Fn(u8) -> Part,
-        pieces: &mut Vec<Piece>,
+        pieces: &mut Pieces,
     ) -> Self {
         pieces.push(Piece::new(part(0), p.start..p.start + m.label.len()));
         let rest = p.from(m.label.len());
@@ -89,7 +89,7 @@ fn levels_present(markers: &[Option<text::Marker<'_>>]) -> Vec<Level> {
     present
 }
 
-pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
+pub fn outline<'t>(paras: &[Para<'t>], keep_pieces: bool) -> Outline<'t> {
     let markers: Vec<Option<text::Marker<'t>>> =
         paras.iter().map(|p| text::marker(p.text)).collect();
     let present = levels_present(&markers);
@@ -108,7 +108,7 @@ pub fn outline<'t>(paras: &[Para<'t>]) -> Outline<'t> {
             .count()
     };
     let mut out = Outline {
-        pieces: Vec::with_capacity(paras.len() * 3),
+        pieces: Pieces::new(keep_pieces, paras.len() * 3),
         ..Outline::default()
     };
     let mut sections: Vec<Item<'t>> = Vec::with_capacity(count(section_level));
@@ -251,7 +251,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Outline<'_> {
-        outline(&text::paragraphs(s, 0))
+        outline(&text::paragraphs(s, 0), true)
     }
 
     #[test]

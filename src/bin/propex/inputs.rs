@@ -44,6 +44,7 @@ impl InputArgs {
     pub fn config(&self) -> Config {
         Config {
             encoding: self.encoding,
+            ..Config::default()
         }
     }
 
