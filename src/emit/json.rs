@@ -31,23 +31,24 @@ pub fn write<T: Serialize + ?Sized>(
     value: &T,
     pretty: bool,
 ) -> Result<(), Error> {
-    value.serialize(&mut Writer {
-        out,
-        pretty,
-        depth: 0,
-    })
+    // Two writers, each with its layout fixed at compile time: the compact one, which JSON
+    // Lines uses for every record, has no layout tests left in it.
+    if pretty {
+        value.serialize(&mut Writer::<true> { out, depth: 0 })
+    } else {
+        value.serialize(&mut Writer::<false> { out, depth: 0 })
+    }
 }
 
-struct Writer<'o> {
+struct Writer<'o, const PRETTY: bool> {
     out: &'o mut Vec<u8>,
-    pretty: bool,
     depth: usize,
 }
 
-impl Writer<'_> {
+impl<const PRETTY: bool> Writer<'_, PRETTY> {
     #[inline]
     fn newline(&mut self) {
-        if self.pretty {
+        if PRETTY {
             self.out.push(b'\n');
             for _ in 0..self.depth {
                 self.out.extend_from_slice(b"  ");
@@ -107,12 +108,12 @@ fn decimal(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// An array or object being written: whether anything is in it yet.
-pub struct Compound<'a, 'o> {
-    w: &'a mut Writer<'o>,
+pub struct Compound<'a, 'o, const PRETTY: bool> {
+    w: &'a mut Writer<'o, PRETTY>,
     first: bool,
 }
 
-impl Compound<'_, '_> {
+impl<const PRETTY: bool> Compound<'_, '_, PRETTY> {
     #[inline]
     fn element(&mut self) {
         if !self.first {
@@ -131,15 +132,15 @@ impl Compound<'_, '_> {
     }
 }
 
-impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
+impl<'a, 'o, const PRETTY: bool> ser::Serializer for &'a mut Writer<'o, PRETTY> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Compound<'a, 'o>;
-    type SerializeTuple = Compound<'a, 'o>;
-    type SerializeTupleStruct = Compound<'a, 'o>;
+    type SerializeSeq = Compound<'a, 'o, PRETTY>;
+    type SerializeTuple = Compound<'a, 'o, PRETTY>;
+    type SerializeTupleStruct = Compound<'a, 'o, PRETTY>;
     type SerializeTupleVariant = ser::Impossible<(), Error>;
-    type SerializeMap = Compound<'a, 'o>;
-    type SerializeStruct = Compound<'a, 'o>;
+    type SerializeMap = Compound<'a, 'o, PRETTY>;
+    type SerializeStruct = Compound<'a, 'o, PRETTY>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
@@ -239,7 +240,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
             "variant {variant} with data is not part of a record"
         )))
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'o, PRETTY>, Error> {
         self.out.push(b'[');
         self.depth += 1;
         Ok(Compound {
@@ -247,14 +248,14 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
             first: true,
         })
     }
-    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'o>, Error> {
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'o, PRETTY>, Error> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         len: usize,
-    ) -> Result<Compound<'a, 'o>, Error> {
+    ) -> Result<Compound<'a, 'o, PRETTY>, Error> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -268,7 +269,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
             "variant {variant} with data is not part of a record"
         )))
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o, PRETTY>, Error> {
         self.out.push(b'{');
         self.depth += 1;
         Ok(Compound {
@@ -276,7 +277,11 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
             first: true,
         })
     }
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a, 'o>, Error> {
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 'o, PRETTY>, Error> {
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -292,7 +297,7 @@ impl<'a, 'o> ser::Serializer for &'a mut Writer<'o> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeSeq for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -305,7 +310,7 @@ impl ser::SerializeSeq for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeTuple for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -316,7 +321,7 @@ impl ser::SerializeTuple for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeTupleStruct for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -327,14 +332,14 @@ impl ser::SerializeTupleStruct for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeMap for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeMap for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         self.element();
         key.serialize(KeyWriter { out: self.w.out })?;
         self.w.out.push(b':');
-        if self.w.pretty {
+        if PRETTY {
             self.w.out.push(b' ');
         }
         Ok(())
@@ -348,7 +353,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_, '_> {
+impl<const PRETTY: bool> ser::SerializeStruct for Compound<'_, '_, PRETTY> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -368,7 +373,7 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         self.w.out.extend_from_slice(key.as_bytes());
         self.w.out.push(b'"');
         self.w.out.push(b':');
-        if self.w.pretty {
+        if PRETTY {
             self.w.out.push(b' ');
         }
         value.serialize(&mut *self.w)
