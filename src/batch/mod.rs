@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, mpsc};
+use std::sync::mpsc;
 
 use crate::emit::{self, Format};
 use crate::{Config, Diagnostic, InputError};
@@ -184,42 +184,8 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
     })
 }
 
-/// Keeps the producer at most `window` tasks ahead of what has been handed out.
-struct Gate {
-    next: Mutex<usize>,
-    moved: Condvar,
-    stopped: AtomicBool,
-}
-
-impl Gate {
-    /// Waits until task `i` may start; false once the run is stopped.
-    fn admit(&self, i: usize, window: usize) -> bool {
-        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-        while !self.is_stopped() && i >= *next + window {
-            next = self.moved.wait(next).unwrap_or_else(|e| e.into_inner());
-        }
-        !self.is_stopped()
-    }
-
-    fn advance(&self, next: usize) {
-        *self.next.lock().unwrap_or_else(|e| e.into_inner()) = next;
-        self.moved.notify_all();
-    }
-
-    fn stop(&self) {
-        // Under the lock, so that a producer between its check and its wait cannot miss it.
-        let _next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-        self.stopped.store(true, Ordering::SeqCst);
-        self.moved.notify_all();
-    }
-
-    fn is_stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
-    }
-}
-
 /// Items per task. Handing every file between threads cost four context switches a file
-/// (producer, worker, writer), a fifth of a two-thread run on small files. Four files per task
+/// (hand-out, worker, writer), a fifth of a two-thread run on small files. Four files per task
 /// ran as fast as eight, and keep fewer files in memory at once (`window × CHUNK` files, inputs
 /// and outputs, which matters when files are tens of megabytes).
 const CHUNK: usize = 4;
@@ -253,50 +219,58 @@ pub fn run_ordered<J, T>(
     };
     // Tasks in flight: enough to keep every thread busy behind one slow file, and no more.
     let window = threads * 2 + 2;
-    let gate = Gate {
-        next: Mutex::new(0),
-        moved: Condvar::new(),
-        stopped: AtomicBool::new(false),
-    };
+    let stopped = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<(usize, Vec<T>)>();
-    std::thread::scope(|scope| {
-        let (gate, work) = (&gate, &work);
-        scope.spawn(move || {
-            pool.in_place_scope(|s| {
-                for task in 0.. {
-                    let chunk: Vec<J> = items.by_ref().take(CHUNK).collect();
-                    if chunk.is_empty() || !gate.admit(task, window) {
-                        break;
-                    }
-                    let tx = tx.clone();
-                    s.spawn(move |_| {
-                        let mut done = Vec::with_capacity(chunk.len());
+    // This thread hands out tasks and writes their results in order: it sleeps only while the
+    // workers have a full window of tasks, and no third thread competes with them for cores.
+    pool.in_place_scope(|s| {
+        let (stopped, work) = (&stopped, &work);
+        let mut pending = BTreeMap::new();
+        let (mut started, mut written) = (0, 0);
+        let mut exhausted = false;
+        loop {
+            while !exhausted && !stopped.load(Ordering::Relaxed) && started < written + window {
+                let chunk: Vec<J> = items.by_ref().take(CHUNK).collect();
+                if chunk.is_empty() {
+                    exhausted = true;
+                    break;
+                }
+                let (tx, task) = (tx.clone(), started);
+                started += 1;
+                s.spawn(move |_| {
+                    let mut done = Vec::with_capacity(chunk.len());
+                    // A panic in `work` (a bug) must still report the task, or this thread
+                    // would wait for it forever; the scope raises the panic again at its end.
+                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         for item in chunk {
-                            if gate.is_stopped() {
+                            if stopped.load(Ordering::Relaxed) {
                                 break;
                             }
                             done.push(work(item));
                         }
-                        // The receiver only goes away when the run is over.
-                        let _ = tx.send((task, done));
-                    });
-                }
-                drop(tx);
-            });
-        });
-        let mut pending = BTreeMap::new();
-        let mut next = 0;
-        for (task, done) in rx {
+                    }));
+                    // The receiver outlives every task: this thread waits for all of them.
+                    let _ = tx.send((task, done));
+                    if let Err(panic) = run {
+                        std::panic::resume_unwind(panic);
+                    }
+                });
+            }
+            if written == started {
+                break;
+            }
+            let Ok((task, done)) = rx.recv() else {
+                break;
+            };
             pending.insert(task, done);
-            while let Some(done) = pending.remove(&next) {
-                next += 1;
+            while let Some(done) = pending.remove(&written) {
+                written += 1;
                 for t in done {
-                    if !gate.is_stopped() && !sink(t) {
-                        gate.stop();
+                    if !stopped.load(Ordering::Relaxed) && !sink(t) {
+                        stopped.store(true, Ordering::Relaxed);
                     }
                 }
             }
-            gate.advance(next);
         }
     });
 }
@@ -348,6 +322,27 @@ mod tests {
             Err(FileError::TooLarge { size, max }) => assert_eq!((size, max), (50_000, 49_999)),
             other => panic!("not refused: {other:?}"),
         }
+    }
+
+    /// A panicking item is raised again once the run is over; the run does not hang.
+    #[test]
+    fn a_panic_in_the_work_is_raised_not_waited_for() {
+        let run = std::panic::catch_unwind(|| {
+            let mut got = Vec::new();
+            run_ordered(
+                0..100u32,
+                2,
+                |i| {
+                    assert!(i != 37, "item 37");
+                    i
+                },
+                |i| {
+                    got.push(i);
+                    true
+                },
+            );
+        });
+        assert!(run.is_err());
     }
 
     #[test]
