@@ -50,30 +50,16 @@ impl Input {
 }
 
 /// Reads `r` to its end, but never more than `max` bytes (a file that grew since it was
-/// measured, or a stream) plus the one byte that proves it. The buffer starts at `expected`
-/// bytes and one more, so that a file read whole needs two reads: the bytes and the end.
-fn read_capped(mut r: impl Read, expected: usize, max: u64) -> Result<Vec<u8>, FileError> {
-    let cap = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
-    let mut buf = vec![0; expected.saturating_add(1).min(cap)];
-    let mut len = 0;
-    loop {
-        if len == buf.len() {
-            if len == cap {
-                break;
-            }
-            buf.resize(len.saturating_mul(2).max(8192).min(cap), 0);
-        }
-        match r.read(&mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(InputError::from(e).into()),
-        }
-    }
-    buf.truncate(len);
-    if len as u64 > max {
+/// measured, or a stream) plus the one byte that proves it. The buffer is sized for `expected`
+/// bytes up front and is not zeroed first (std reads into its spare room).
+fn read_capped(r: impl Read, expected: usize, max: u64) -> Result<Vec<u8>, FileError> {
+    let mut buf = Vec::with_capacity(expected.saturating_add(1));
+    r.take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(InputError::from)?;
+    if buf.len() as u64 > max {
         return Err(FileError::TooLarge {
-            size: len as u64,
+            size: buf.len() as u64,
             max,
         });
     }
