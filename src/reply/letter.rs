@@ -220,8 +220,8 @@ pub enum Tail {
 }
 
 /// The labels of a contact line, longest first where one starts another (the first that
-/// matches wins).
-const CONTACT_LABELS: &[&str] = &[
+/// matches wins). Public for the tests' nothing-lost check, which lets them frame a value.
+pub const CONTACT_LABELS: &[&str] = &[
     "承办人及联系电话",
     "联系人及电话",
     "联系人",

@@ -57,26 +57,11 @@ pub fn assert_valid(what: &str, value: &serde_json::Value) {
 }
 
 /// Words that may frame a value in a letter (labels before a colon, the honorific): the only
-/// text besides punctuation that a reply may drop on the way to the record.
+/// text besides punctuation that a reply may drop on the way to the record. Contact labels
+/// come from the library's own list (`CONTACT_LABELS`), removed before these.
 const FRAME_WORDS: &[&str] = &[
     "尊敬的各位",
     "尊敬的",
-    "承办人及联系电话",
-    "联系人及电话",
-    "联系电话",
-    "联系方式",
-    "联系人",
-    "聯絡電話",
-    "聯絡人",
-    "聯繫人",
-    "承办人",
-    "承辦人",
-    "经办人",
-    "經辦人",
-    "电话",
-    "電話",
-    "手机",
-    "手機",
     "抄送",
     "抄报",
     "抄報",
@@ -236,7 +221,10 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                 ),
                 Part::Frame => {
                     let mut rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-                    for w in FRAME_WORDS {
+                    for w in propex::reply::letter::CONTACT_LABELS
+                        .iter()
+                        .chain(FRAME_WORDS)
+                    {
                         rest = rest.replace(w, "");
                     }
                     assert!(
