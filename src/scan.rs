@@ -31,21 +31,12 @@ pub(crate) fn hint_at(b: &[u8], i: usize) -> bool {
             .is_some_and(|t| HINTS.iter().any(|h| h == t))
 }
 
-/// The first hint of damaged text at or after `from` (see `hint_at`). A vector filter skips the
-/// 32-byte blocks that cannot hold one (most of them: CJK text is full of E9 and EF leads, but
-/// not of the byte pairs the hints start with), and only the bytes it flags are read.
-pub(crate) fn find_hint(b: &[u8], from: usize) -> Option<usize> {
-    find_hints::<false>(b, from)
-}
-
-/// `find_hint`, stopping also at control bytes (`Class::Control`): the decoder's one pass over
-/// a file looks for both.
-pub(crate) fn find_hint_or_control(b: &[u8], from: usize) -> Option<usize> {
-    find_hints::<true>(b, from)
-}
-
-#[inline(always)]
-fn find_hints<const CONTROL: bool>(b: &[u8], from: usize) -> Option<usize> {
+/// The first hint of damaged text at or after `from` (see `hint_at`), and with `CONTROL` the
+/// first control byte (`Class::Control`) as well: the decoder's one pass over a file looks for
+/// both. A vector filter skips the 32-byte blocks that cannot hold one (most of them: CJK text
+/// is full of E9 and EF leads, but not of the byte pairs the hints start with), and only the
+/// bytes it flags are read.
+pub(crate) fn find_hint<const CONTROL: bool>(b: &[u8], from: usize) -> Option<usize> {
     let wanted = |k: usize| hint_at(b, k) || (CONTROL && Class::Control.has(b[k]));
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
@@ -397,11 +388,11 @@ mod tests {
                 b.truncate(120);
                 b.splice(at..at + seq.len(), seq.iter().copied());
                 let want = (0..b.len()).find(|&k| hint_at(&b, k));
-                assert_eq!(find_hint(&b, 0), want, "{seq:?} at {at}");
+                assert_eq!(find_hint::<false>(&b, 0), want, "{seq:?} at {at}");
                 assert!(want.is_some_and(|w| w <= at));
             }
         }
-        assert_eq!(find_hint("醒，错".repeat(40).as_bytes(), 0), None);
+        assert_eq!(find_hint::<false>("醒，错".repeat(40).as_bytes(), 0), None);
     }
 
     #[test]
