@@ -172,6 +172,18 @@ static GB_PAIRS: LazyLock<Box<[[u8; 4]]>> = LazyLock::new(|| {
     table.into_boxed_slice()
 });
 
+/// The character a GB18030 byte pair stands for, if it is one (from `GB_PAIRS`).
+fn gb_pair(lead: u8, trail: u8) -> Option<char> {
+    if !(0x81..=0xFE).contains(&lead) || !(0x40..=0xFE).contains(&trail) {
+        return None;
+    }
+    let [len, utf8 @ ..] = &GB_PAIRS[usize::from(lead - 0x81) * 191 + usize::from(trail - 0x40)];
+    std::str::from_utf8(&utf8[..usize::from(*len)])
+        .ok()?
+        .chars()
+        .next()
+}
+
 /// GB18030 text made only of ASCII and two-byte characters (nearly all GBK text), read with a
 /// table: a pair becomes its UTF-8 bytes in one step, where encoding_rs steps through its
 /// state machine. Anything else (four-byte sequences, bytes that are not a character) gives
@@ -365,14 +377,7 @@ fn damage<const BINARY: bool>(
     // Whether the binary test is settled: at the first control byte, by counting them all.
     let mut settled = !BINARY;
     let mut at = 0;
-    let next = |at| {
-        if BINARY {
-            crate::scan::find_hint_or_control(b, at)
-        } else {
-            crate::scan::find_hint(b, at)
-        }
-    };
-    while let Some(k) = next(at) {
+    while let Some(k) = crate::scan::find_hint::<BINARY>(b, at) {
         at = k + 1;
         if BINARY && Class::Control.has(b[k]) {
             if !settled {
@@ -457,12 +462,7 @@ static MOJIBAKE_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
             if !lead_or_cont(lead) || !lead_or_cont(trail) || gb2312 {
                 continue;
             }
-            let pair = [lead, trail];
-            let (s, errors) = GB18030.decode_without_bom_handling(&pair);
-            let mut it = s.chars();
-            if let (Some(c), None, false) = (it.next(), it.next(), errors) {
-                chars.push(c);
-            }
+            chars.extend(gb_pair(lead, trail));
         }
     }
     chars.sort_unstable();
