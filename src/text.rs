@@ -258,23 +258,21 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
             }
         }
         _ if first.is_ascii_digit() || ('０'..='９').contains(&first) => {
-            let digits_len: usize = s
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-                .map(char::len_utf8)
-                .sum();
-            let n = arabic_number(&s[..digits_len])?;
-            let after = s[digits_len..].chars().next()?;
-            if !matches!(after, '.' | '．' | '、') {
-                return None;
+            // Bytes, not characters: every measure of a reply starts here.
+            let b = s.as_bytes();
+            let mut digits_len = 0;
+            while let Some(k) = digit_len(b, digits_len) {
+                digits_len += k;
             }
-            let len = digits_len + after.len_utf8();
+            let n = arabic_number(&s[..digits_len])?;
+            let after = match b.get(digits_len..) {
+                Some([b'.', ..]) => 1,
+                Some([0xEF, 0xBC, 0x8E, ..]) | Some([0xE3, 0x80, 0x81, ..]) => 3, // ．、
+                _ => return None,
+            };
+            let len = digits_len + after;
             // 1.17路 and 338.2亿元 are numbers, not markers.
-            if s[len..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-            {
+            if digit_len(b, len).is_some() {
                 return None;
             }
             (Level::Arabic, n, len)
@@ -301,6 +299,16 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
         number,
         label: &s[..len],
     })
+}
+
+/// The length of the digit at byte `i`: 1 for ASCII, 3 for a full-width digit (EF BC 90–99).
+#[inline]
+fn digit_len(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i..)? {
+        [b'0'..=b'9', ..] => Some(1),
+        [0xEF, 0xBC, 0x90..=0x99, ..] => Some(3),
+        _ => None,
+    }
 }
 
 /// Where the first `。` is, found by memchr on its lead byte E3, which starts only CJK
@@ -641,5 +649,30 @@ mod tests {
         ] {
             assert_eq!(m(trap), None, "{trap}");
         }
+    }
+
+    /// The byte reading of `1.` / `２．` / `12、` markers says what the character reading it
+    /// replaced said (kept here as the oracle).
+    #[test]
+    fn arabic_markers_read_as_characters_would() {
+        use proptest::prelude::*;
+        fn by_chars(s: &str) -> Option<(u32, &str)> {
+            let is_digit = |c: &char| c.is_ascii_digit() || ('０'..='９').contains(c);
+            let digits_len: usize = s.chars().take_while(is_digit).map(char::len_utf8).sum();
+            let n = arabic_number(&s[..digits_len])?;
+            let after = s[digits_len..].chars().next()?;
+            if !matches!(after, '.' | '．' | '、') {
+                return None;
+            }
+            let len = digits_len + after.len_utf8();
+            if s[len..].chars().next().is_some_and(|c| is_digit(&c)) {
+                return None;
+            }
+            Some((n, &s[..len]))
+        }
+        proptest!(|(s in "[0-9０-９][0-9０-９.．、。a一]{0,7}")| {
+            let ours = marker(&s).map(|m| (m.number, m.label));
+            prop_assert_eq!(ours, by_chars(&s));
+        });
     }
 }
