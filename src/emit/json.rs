@@ -94,6 +94,16 @@ fn string(out: &mut Vec<u8>, s: &str) {
 
 /// A number's digits, without the allocation of `to_string` (every measure has two numbers).
 fn decimal(out: &mut Vec<u8>, mut v: u64) {
+    // Item numbers, record indexes and line numbers: nearly all one or two digits, written
+    // without the loop and the copy of a slice of unknown length.
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    if v < 100 {
+        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
