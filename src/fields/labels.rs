@@ -1,6 +1,7 @@
 //! The label vocabulary of the `fields` stage (FORMAT.md §2): every wording seen for each field,
 //! in simplified characters; traditional labels are folded onto them before lookup.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -157,10 +158,17 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
 
 /// The label's canonical spelling: no whitespace, no trailing colon, `／` as `/`, traditional
 /// characters folded to simplified. Also says whether any traditional character was folded.
-pub fn normalize(label: &str) -> (String, bool) {
+/// Most labels are already canonical but for their colon: those are borrowed, not copied
+/// (every cell that might be a label is normalized, a dozen or more a record).
+pub fn normalize(label: &str) -> (Cow<'_, str>, bool) {
+    let label = label.trim_end_matches([':', '：', ' ', '\u{3000}']);
+    let changes = |c: char| c.is_whitespace() || c == '／' || simplified(c).is_some();
+    if !label.chars().any(changes) {
+        return (Cow::Borrowed(label), false);
+    }
     let mut traditional = false;
     let mut out = String::with_capacity(label.len());
-    for c in label.trim_end_matches([':', '：', ' ', '\u{3000}']).chars() {
+    for c in label.chars() {
         if c.is_whitespace() {
             continue;
         }
@@ -176,7 +184,7 @@ pub fn normalize(label: &str) -> (String, bool) {
         };
         out.push(s);
     }
-    (out, traditional)
+    (Cow::Owned(out), traditional)
 }
 
 /// The traditional forms that occur in labels, and nothing more: this is not a converter.
@@ -365,6 +373,15 @@ mod tests {
             ("建议/提案提出者".into(), true)
         );
         assert_eq!(normalize("答覆內容："), ("答复内容".into(), true));
+        assert_eq!(
+            normalize("主办单位／协办单位"),
+            ("主办单位/协办单位".into(), false)
+        );
+        // Already canonical but for the colon: borrowed.
+        assert!(matches!(
+            normalize("提案号：::"),
+            (Cow::Borrowed("提案号"), false)
+        ));
         assert_eq!(normalize("提案號"), ("提案号".into(), true));
         assert_eq!(lookup("案由").map(|l| l.field), Some(Field::Title));
         assert_eq!(

@@ -368,7 +368,7 @@ const OWN_KEYS: &[&str] = &[
 fn unknown_labels(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for label in cx.labels {
         let (norm, _) = labels::normalize(label);
-        if labels::lookup(&norm).is_none() && !OWN_KEYS.contains(&norm.as_str()) {
+        if labels::lookup(&norm).is_none() && !OWN_KEYS.contains(&&*norm) {
             push(
                 out,
                 Code::UnknownLabel,
