@@ -18,9 +18,9 @@ fn inputs() -> Vec<Vec<u8>> {
 fn pipeline(c: &mut Criterion) {
     let files = inputs();
     let bytes: usize = files.iter().map(Vec::len).sum();
-    // As `propex extract` reads: without the pieces only `validate` needs.
+    // As `propex extract` reads: without the spans only `validate` needs.
     let config = Config {
-        pieces: false,
+        spans: false,
         ..Config::default()
     };
     let mut group = c.benchmark_group("pipeline");

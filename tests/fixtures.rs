@@ -59,11 +59,11 @@ fn every_fixture_matches_its_snapshot_and_the_schema() {
     }
 }
 
-/// Turning the pieces off (as `propex extract` does) changes nothing but the pieces.
+/// Turning the spans off (as `propex extract` does) changes nothing but the spans.
 #[test]
-fn records_are_the_same_without_pieces() {
+fn records_are_the_same_without_spans() {
     let lean = Config {
-        pieces: false,
+        spans: false,
         ..Config::default()
     };
     let mut with_letters = 0;

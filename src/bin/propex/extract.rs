@@ -38,9 +38,9 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         .walk_options(out_dir.as_ref().map(|d| d.root().to_path_buf()))?;
     let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
     let opts = Options {
-        // Records are written, not validated: where each stretch of a reply went is not needed.
+        // Records are written, not validated: where each part sits in the input is not needed.
         config: propex::Config {
-            pieces: false,
+            spans: false,
             ..args.inputs.config()
         },
         format: args.format,
