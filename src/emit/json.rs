@@ -8,8 +8,10 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
+/// Why a value cannot be written as JSON. A boxed `str`, not a `String`: every write returns a
+/// `Result`, and one two words wide comes back in registers instead of through memory.
 #[derive(Debug)]
-pub struct Error(String);
+pub struct Error(Box<str>);
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -21,7 +23,7 @@ impl std::error::Error for Error {}
 
 impl ser::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error(msg.to_string())
+        Error(msg.to_string().into_boxed_str())
     }
 }
 
@@ -192,7 +194,7 @@ impl<'a, 'o, const PRETTY: bool> ser::Serializer for &'a mut Writer<'o, PRETTY> 
     }
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
         // Records hold no floats; write them as serde_json would rather than fail.
-        let text = serde_json::to_string(&v).map_err(|e| Error(e.to_string()))?;
+        let text = serde_json::to_string(&v).map_err(ser::Error::custom)?;
         self.out.extend_from_slice(text.as_bytes());
         Ok(())
     }
@@ -246,7 +248,7 @@ impl<'a, 'o, const PRETTY: bool> ser::Serializer for &'a mut Writer<'o, PRETTY> 
         variant: &'static str,
         _value: &T,
     ) -> Result<(), Error> {
-        Err(Error(format!(
+        Err(ser::Error::custom(format!(
             "variant {variant} with data is not part of a record"
         )))
     }
@@ -275,7 +277,7 @@ impl<'a, 'o, const PRETTY: bool> ser::Serializer for &'a mut Writer<'o, PRETTY> 
         variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(Error(format!(
+        Err(ser::Error::custom(format!(
             "variant {variant} with data is not part of a record"
         )))
     }
@@ -301,7 +303,7 @@ impl<'a, 'o, const PRETTY: bool> ser::Serializer for &'a mut Writer<'o, PRETTY> 
         variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(Error(format!(
+        Err(ser::Error::custom(format!(
             "variant {variant} with data is not part of a record"
         )))
     }
@@ -528,7 +530,7 @@ impl ser::Serializer for KeyWriter<'_> {
 }
 
 fn key_error() -> Error {
-    Error("a JSON object key must be a string".into())
+    ser::Error::custom("a JSON object key must be a string")
 }
 
 #[cfg(test)]
