@@ -85,7 +85,7 @@ pub fn record(out: &mut Vec<u8>, record: &Record, format: Format) -> io::Result<
             out.extend_from_slice(text.as_bytes());
         }
         Format::Json | Format::Jsonl => {
-            json::write(out, record, format == Format::Json).map_err(io::Error::other)?;
+            json::record(out, record, format == Format::Json);
             out.push(b'\n');
         }
         Format::Csv => table::row(out, record, b',')?,
