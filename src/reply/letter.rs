@@ -22,6 +22,15 @@ static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
 /// The letter's own title, or its last line: `关于区政协十一届三次会议第150号提案的答复`,
 /// `答 复` alone. No sentence punctuation, ending in a reply word.
 pub fn is_title_end(t: &str) -> bool {
+    // `TITLE_END` ends at the end of the text, on one of these characters: most text (a
+    // proposal's own title, a salutation) is turned away on its last character, before the
+    // copy and the counting below.
+    if !matches!(
+        t.trim_end().chars().next_back(),
+        Some('复' | '覆' | '函' | '况' | '況' | '告' | '见' | '見')
+    ) {
+        return false;
+    }
     let t = crate::text::without_spaces(t);
     let n = t.chars().count();
     let han = t.chars().filter(|c| is_han(*c)).count();
@@ -623,6 +632,27 @@ mod tests {
         assert!(is_title_end("关于区政协十一届三次会议第150号提案的答复"));
         assert!(is_title_end("对市政协九届四次会议第63号提案的答复"));
         assert!(is_title_end("答 复"));
+        // Every ending the pattern knows gets past the last-character test in front of it.
+        for end in [
+            "答复",
+            "答覆",
+            "复函",
+            "覆函",
+            "復函",
+            "回复",
+            "回覆",
+            "答复函",
+            "答覆函",
+            "办理情况",
+            "辦理情況",
+            "办理情况报告",
+            "办理情况的函",
+            "协办意见",
+            "會辦意見",
+            "分办意见函",
+        ] {
+            assert!(is_title_end(&format!("关于某事的{end} ")), "{end}");
+        }
         assert!(is_title_end("关于第88号提案的协办意见"));
         assert!(!is_title_end("现答复如下：我们已经完成了答复"));
         assert!(is_doc_number("某政发〔2023〕148号"));
