@@ -52,7 +52,8 @@ pub fn has_table(text: &str) -> bool {
 pub fn split(text: &str) -> Vec<Cell<'_>> {
     use crate::scan::has_newline;
     let bytes = text.as_bytes();
-    let mut cells = Vec::new();
+    // A record is a few dozen cells: room for them up front instead of regrowing.
+    let mut cells = Vec::with_capacity(64);
     let mut seg_start = 0;
     let mut newline_before = true;
     let pipes = memchr::memchr_iter(b'|', bytes).chain(std::iter::once(bytes.len()));

@@ -134,9 +134,10 @@ pub fn convert(item: Result<Job, walk::WalkError>, opts: &Options) -> FileReport
 
 fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileError> {
     let bytes = job.input.read(opts.max_bytes)?;
-    let size = bytes.len();
     let x = crate::extract_vec(name, bytes, &opts.config)?;
-    // Output runs a little longer than the input (keys, escapes); one allocation, no regrowth.
+    // Output runs a little longer than the text (keys, escapes); one allocation, no regrowth.
+    // The decoded text, not the input: GBK grows by half on its way to UTF-8.
+    let size = x.text.len();
     let mut output = Vec::with_capacity(if opts.out_dir.is_none() {
         size + size / 4
     } else {
