@@ -384,8 +384,9 @@ mod tests {
         for seq in &seqs {
             for at in 0..100 {
                 // CJK filler full of the hints' lead bytes: 醒 (E9 86 92), ， (EF BC 8C), and 错
-                // (E9 94 99), which the vector filter lets through for the bytes to turn down.
-                let mut b: Vec<u8> = "醒，错".repeat(30).into_bytes();
+                // (E9 94 99) and ｟ (EF BD 9F), which the vector filter lets through for the
+                // bytes to turn down.
+                let mut b: Vec<u8> = "醒，错｟".repeat(30).into_bytes();
                 b.truncate(120);
                 b.splice(at..at + seq.len(), seq.iter().copied());
                 let want = (0..b.len()).find(|&k| hint_at(&b, k));
@@ -393,7 +394,7 @@ mod tests {
                 assert!(want.is_some_and(|w| w <= at));
             }
         }
-        assert_eq!(find_hint::<false>("醒，错".repeat(40).as_bytes(), 0), None);
+        assert_eq!(find_hint::<false>("醒，错｟".repeat(40).as_bytes(), 0), None);
     }
 
     #[test]
