@@ -394,7 +394,10 @@ mod tests {
                 assert!(want.is_some_and(|w| w <= at));
             }
         }
-        assert_eq!(find_hint::<false>("醒，错｟".repeat(40).as_bytes(), 0), None);
+        assert_eq!(
+            find_hint::<false>("醒，错｟".repeat(40).as_bytes(), 0),
+            None
+        );
     }
 
     #[test]

@@ -142,6 +142,9 @@ static CLOSINGS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
     .map(|p| Regex::new(p).unwrap())
 });
 
+static SHI_FOU: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("是否"));
+
 /// Whether a paragraph (or sentence) is a closing. Every pattern but the last is anchored on
 /// a few possible first characters, and the last needs 是否 near the start: tested first, these
 /// turn away the body's paragraphs without running an automaton.
@@ -172,8 +175,9 @@ pub(crate) fn is_closing(t: &str) -> bool {
         || (first == '如' && if_any.is_match(t))
         || (matches!(first, '欢' | '歡') && welcome.is_match(t))
         || (matches!(first, '请' | '請' | '敬' | '烦' | '煩') && please.is_match(t))
-        // Thirty characters of at most four bytes, then 是否.
-        || (text::head(t, 30 * 4 + 6).contains("是否") && satisfied.is_match(t))
+        // Thirty characters of at most four bytes, then 是否 (a byte search built once: `str`'s
+        // substring search sets itself up again on every paragraph).
+        || (SHI_FOU.find(text::head(t, 30 * 4 + 6).as_bytes()).is_some() && satisfied.is_match(t))
 }
 
 /// Whether a paragraph is the opening (`您提出的…收悉`): it says so in its first sentences, so
