@@ -1,74 +1,13 @@
 //! The `propex` command: parses arguments, builds a config once, runs the library, prints what it
 //! returns, and maps the outcome to an exit code (0 ok, 1 an input failed, 2 usage).
 
+mod alloc;
 mod extract;
 mod inputs;
 mod validate;
 
 #[global_allocator]
-static ALLOCATOR: Mimalloc = Mimalloc;
-
-/// mimalloc, entered by its plain calls where the layout allows, as std's `System` allocator
-/// does with malloc: the mimalloc crate sends every allocation through the aligned entry
-/// points, whose extra dispatch was 1.5% of a conversion (hundreds of small strings a record).
-/// mimalloc's blocks of at least 16 bytes are 16-byte aligned, smaller ones aligned to their size
-/// class, so an alignment no larger than 16 and no larger than the size needs nothing more.
-struct Mimalloc;
-
-const PLAIN_ALIGN: usize = 16;
-
-// SAFETY: every call goes to mimalloc, which meets `GlobalAlloc`'s contract; a layout whose
-// alignment the plain calls may not meet goes to the aligned ones.
-unsafe impl std::alloc::GlobalAlloc for Mimalloc {
-    #[inline]
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
-        // SAFETY: forwarded with the caller's guarantees (a non-zero size).
-        unsafe {
-            if plain(layout) {
-                mi_malloc(layout.size()).cast()
-            } else {
-                mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
-    }
-
-    #[inline]
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
-        // SAFETY: as in `alloc`.
-        unsafe {
-            if plain(layout) {
-                mi_zalloc(layout.size()).cast()
-            } else {
-                mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
-    }
-
-    #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
-        // SAFETY: `ptr` came from this allocator, so from mimalloc.
-        unsafe { libmimalloc_sys::mi_free(ptr.cast()) }
-    }
-
-    #[inline]
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
-        // SAFETY: `ptr` came from this allocator with `layout`; the new size is non-zero.
-        unsafe {
-            if layout.align() <= PLAIN_ALIGN && layout.align() <= new_size {
-                mi_realloc(ptr.cast(), new_size).cast()
-            } else {
-                mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
-            }
-        }
-    }
-}
-
-fn plain(layout: std::alloc::Layout) -> bool {
-    layout.align() <= PLAIN_ALIGN && layout.align() <= layout.size()
-}
+static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
