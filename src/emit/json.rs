@@ -29,27 +29,9 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
         }
     }
 
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => string(self.out, s),
-            None => self.out.extend_from_slice(b"null"),
-        }
-    }
-
-    fn opt_number(&mut self, v: Option<u64>) {
-        match v {
-            Some(v) => decimal(self.out, v),
-            None => self.out.extend_from_slice(b"null"),
-        }
-    }
-
-    fn strings(&mut self, items: &[String]) {
-        let mut a = self.open(b'[');
-        for s in items {
-            a.element();
-            string(a.w.out, s);
-        }
-        a.close(b']');
+    #[inline]
+    fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
     }
 
     fn list<T>(&mut self, items: &[T], item: impl Fn(&mut Self, &T)) {
@@ -79,37 +61,24 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
         let mut o = self.open(b'{');
         o.field("source");
         o.w.source(source);
-        o.field("kind");
-        o.w.opt_str(kind.map(Kind::as_str));
-        for (key, value) in [
-            ("proposer", proposer),
-            ("number", number),
-            ("title", title),
-            ("content", content),
-        ] {
-            o.field(key);
-            o.w.opt_str(value.as_deref());
-        }
+        o.opt_str("kind", kind.map(Kind::as_str));
+        o.opt_str("proposer", proposer.as_deref());
+        o.opt_str("number", number.as_deref());
+        o.opt_str("title", title.as_deref());
+        o.opt_str("content", content.as_deref());
         o.field("units");
         let Units { lead, assisting } = units;
         let mut u = o.w.open(b'{');
-        u.field("lead");
-        u.w.strings(lead);
-        u.field("assisting");
-        u.w.strings(assisting);
+        u.strings("lead", lead);
+        u.strings("assisting", assisting);
         u.close(b'}');
-        for (key, value) in [
-            ("category", category),
-            ("doc_number", doc_number),
-            ("session", session),
-        ] {
-            o.field(key);
-            o.w.opt_str(value.as_deref());
-        }
+        o.opt_str("category", category.as_deref());
+        o.opt_str("doc_number", doc_number.as_deref());
+        o.opt_str("session", session.as_deref());
         o.field("reply");
         match reply {
             Some(reply) => o.w.reply(reply),
-            None => o.w.out.extend_from_slice(b"null"),
+            None => o.w.null(),
         }
         o.field("extra");
         let mut m = o.w.open(b'{');
@@ -131,14 +100,10 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
             encoding,
         } = s;
         let mut o = self.open(b'{');
-        o.field("path");
-        string(o.w.out, path);
-        o.field("record");
-        decimal(o.w.out, *record as u64);
-        o.field("line");
-        decimal(o.w.out, *line as u64);
-        o.field("encoding");
-        string(o.w.out, encoding);
+        o.str("path", path);
+        o.number("record", *record as u64);
+        o.number("line", *line as u64);
+        o.str("encoding", encoding);
         o.close(b'}');
     }
 
@@ -156,12 +121,9 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
             signer,
         } = r;
         let mut o = self.open(b'{');
-        o.field("date");
-        o.w.opt_str(date.as_deref());
-        o.field("addressee");
-        o.w.opt_str(addressee.as_deref());
-        o.field("body");
-        string(o.w.out, body);
+        o.opt_str("date", date.as_deref());
+        o.opt_str("addressee", addressee.as_deref());
+        o.str("body", body);
         o.field("sections");
         o.w.list(sections, |w, s| {
             let Section {
@@ -171,12 +133,10 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
                 text,
             } = s;
             let mut o = w.open(b'{');
-            o.field("number");
-            decimal(o.w.out, u64::from(*number));
-            for (key, value) in [("label", label), ("heading", heading), ("text", text)] {
-                o.field(key);
-                string(o.w.out, value);
-            }
+            o.number("number", u64::from(*number));
+            o.str("label", label);
+            o.str("heading", heading);
+            o.str("text", text);
             o.close(b'}');
         });
         o.field("measures");
@@ -189,46 +149,38 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
                 text,
             } = m;
             let mut o = w.open(b'{');
-            o.field("number");
-            decimal(o.w.out, u64::from(*number));
-            o.field("label");
-            string(o.w.out, label);
+            o.number("number", u64::from(*number));
+            o.str("label", label);
             o.field("section");
-            o.w.opt_number(section.map(u64::from));
-            o.field("title");
-            string(o.w.out, title);
-            o.field("text");
-            string(o.w.out, text);
+            match section {
+                Some(n) => decimal(o.w.out, u64::from(*n)),
+                None => o.w.null(),
+            }
+            o.str("title", title);
+            o.str("text", text);
             o.close(b'}');
         });
-        o.field("closing");
-        o.w.opt_str(closing.as_deref());
+        o.opt_str("closing", closing.as_deref());
         o.field("signature");
         match signature {
             Some(Signature { unit, date }) => {
                 let mut s = o.w.open(b'{');
-                s.field("unit");
-                s.w.opt_str(unit.as_deref());
-                s.field("date");
-                s.w.opt_str(date.as_deref());
+                s.opt_str("unit", unit.as_deref());
+                s.opt_str("date", date.as_deref());
                 s.close(b'}');
             }
-            None => o.w.out.extend_from_slice(b"null"),
+            None => o.w.null(),
         }
         o.field("contacts");
         o.w.list(contacts, |w, c| {
             let Contact { name, phone } = c;
             let mut o = w.open(b'{');
-            o.field("name");
-            o.w.opt_str(name.as_deref());
-            o.field("phone");
-            o.w.opt_str(phone.as_deref());
+            o.opt_str("name", name.as_deref());
+            o.opt_str("phone", phone.as_deref());
             o.close(b'}');
         });
-        o.field("cc");
-        o.w.strings(cc);
-        o.field("signer");
-        o.w.opt_str(signer.as_deref());
+        o.strings("cc", cc);
+        o.opt_str("signer", signer.as_deref());
         o.close(b'}');
     }
 }
@@ -340,6 +292,37 @@ impl<const PRETTY: bool> Compound<'_, '_, PRETTY> {
         out.push(b'"');
         out.extend_from_slice(key.as_bytes());
         out.extend_from_slice(if PRETTY { b"\": " } else { b"\":" });
+    }
+
+    /// A member whose value is a string.
+    #[inline]
+    fn str(&mut self, key: &str, value: &str) {
+        self.field(key);
+        string(self.w.out, value);
+    }
+
+    /// A member whose value is a string or null.
+    #[inline]
+    fn opt_str(&mut self, key: &str, value: Option<&str>) {
+        self.field(key);
+        match value {
+            Some(v) => string(self.w.out, v),
+            None => self.w.null(),
+        }
+    }
+
+    /// A member whose value is a number.
+    #[inline]
+    fn number(&mut self, key: &str, value: u64) {
+        self.field(key);
+        decimal(self.w.out, value);
+    }
+
+    /// A member whose value is a list of strings.
+    #[inline]
+    fn strings(&mut self, key: &str, items: &[String]) {
+        self.field(key);
+        self.w.list(items, |w, s| string(w.out, s));
     }
 
     fn close(self, end: u8) {
