@@ -95,11 +95,14 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-/// Collects diagnostics for one input, turning byte offsets into line and column once.
+/// Collects diagnostics for one input. Positions are worked out once, at the end, in text
+/// order, so that many findings on one long line cost one pass over it, not one each.
 #[derive(Debug)]
 pub struct Collector<'t> {
     index: LineIndex<'t>,
-    items: Vec<Diagnostic>,
+    items: Vec<(Code, usize, String)>,
+    /// Set when nobody will read the findings (`extract -q`): they are not even built.
+    off: bool,
 }
 
 impl<'t> Collector<'t> {
@@ -107,19 +110,27 @@ impl<'t> Collector<'t> {
         Collector {
             index: LineIndex::new(text),
             items: Vec::new(),
+            off: false,
         }
     }
 
+    /// A collector that drops every finding.
+    pub fn off(text: &'t str) -> Self {
+        Collector {
+            off: true,
+            ..Collector::new(text)
+        }
+    }
+
+    /// Whether findings are kept; a caller can skip building a message when they are not.
+    pub fn is_on(&self) -> bool {
+        !self.off
+    }
+
     pub fn push(&mut self, code: Code, offset: usize, message: impl Into<String>) {
-        let (line, col) = self.index.position(offset);
-        self.items.push(Diagnostic {
-            code,
-            severity: code.default_severity(),
-            offset,
-            line,
-            col,
-            message: message.into(),
-        });
+        if !self.off {
+            self.items.push((code, offset, message.into()));
+        }
     }
 
     pub fn line_of(&self, offset: usize) -> usize {
@@ -128,9 +139,31 @@ impl<'t> Collector<'t> {
 
     /// The diagnostics in the order they appear in the input.
     pub fn into_vec(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by_key(|d| d.offset);
+        self.items.sort_by_key(|(_, offset, _)| *offset);
+        let mut cursor = Cursor::default();
         self.items
+            .into_iter()
+            .map(|(code, offset, message)| {
+                let (line, col) = self.index.position_after(offset, &mut cursor);
+                Diagnostic {
+                    code,
+                    severity: code.default_severity(),
+                    offset,
+                    line,
+                    col,
+                    message,
+                }
+            })
+            .collect()
     }
+}
+
+/// The last position `LineIndex::position_after` answered, to count on from there.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    offset: usize,
+    line: usize,
+    col: usize,
 }
 
 /// Line starts of a text, for turning byte offsets into 1-based line and column. Columns count
@@ -192,6 +225,32 @@ impl<'t> LineIndex<'t> {
         (line, col)
     }
 
+    /// As `position`, for offsets asked in increasing order: columns on the same line are
+    /// counted on from the previous answer, so a long line is walked once, not once per offset.
+    pub fn position_after(&self, offset: usize, cursor: &mut Cursor) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let col = if cursor.line == line && cursor.offset <= offset {
+            cursor.col + self.text[cursor.offset..offset].chars().count()
+        } else {
+            self.text[starts[line - 1]..offset].chars().count() + 1
+        };
+        *cursor = Cursor { offset, line, col };
+        (line, col)
+    }
+
+    /// The byte offset where a 1-based line starts (the text's end past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts()
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &'t str {
         let starts = self.starts();
@@ -216,6 +275,32 @@ mod tests {
             let offset = offset.min(text.len());
             assert_eq!(counted.line(offset), indexed.position(offset).0, "{offset}");
         }
+    }
+
+    #[test]
+    fn positions_counted_on_agree_with_positions() {
+        let text = "甲乙 | 丙\n\n丁 | 戊己 |\r\n庚";
+        let idx = LineIndex::new(text);
+        let mut cursor = Cursor::default();
+        let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        offsets.extend([3, 0, 20]);
+        for o in offsets {
+            // out of order offsets (the tail) start again from the line's start
+            assert_eq!(idx.position_after(o, &mut cursor), idx.position(o), "{o}");
+        }
+    }
+
+    #[test]
+    fn a_collector_that_is_off_keeps_nothing() {
+        let mut c = Collector::off("abc");
+        assert!(!c.is_on());
+        c.push(Code::UnlabeledCell, 1, "x");
+        assert!(c.into_vec().is_empty());
+        let mut c = Collector::new("ab\ncd");
+        c.push(Code::UnlabeledCell, 4, "b");
+        c.push(Code::UnlabeledCell, 1, "a");
+        let got: Vec<_> = c.into_vec().iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(got, vec![(1, 2), (2, 2)]);
     }
 
     #[test]

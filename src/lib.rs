@@ -39,6 +39,9 @@ pub struct Config {
     /// 3.5% of a conversion's instructions; the rest is a dozen copies of labels and values a
     /// record).
     pub spans: bool,
+    /// Whether diagnostics are collected (on by default). `extract -q` prints none, so it turns
+    /// them off and no message is built for each of a file's half a million unlabeled cells.
+    pub diagnostics: bool,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
         Config {
             encoding: EncodingChoice::default(),
             spans: true,
+            diagnostics: true,
         }
     }
 }
@@ -82,12 +86,15 @@ pub struct Spans {
 }
 
 impl Spans {
-    /// Where the first piece of a part starts.
-    pub fn piece(&self, part: &reply::Part) -> Option<usize> {
+    /// Where the first piece of each part starts, looked up in constant time: a record with
+    /// 200,000 measures asks for each of them.
+    pub fn first_pieces(&self) -> std::collections::HashMap<&reply::Part, usize> {
+        // Reversed, so that the first piece of a part is the one left in the map.
         self.pieces
             .iter()
-            .find(|p| &p.part == part)
-            .map(|p| p.range.start)
+            .rev()
+            .map(|p| (&p.part, p.range.start))
+            .collect()
     }
 }
 
@@ -119,7 +126,11 @@ fn from_decoded(
 ) -> Result<Extraction, InputError> {
     let text = decoded.text;
     let (records, spans, diagnostics) = {
-        let mut diags = Collector::new(&text);
+        let mut diags = if config.diagnostics {
+            Collector::new(&text)
+        } else {
+            Collector::off(&text)
+        };
         for (at, code, msg) in decoded.findings {
             diags.push(code, at, msg);
         }

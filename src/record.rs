@@ -37,6 +37,10 @@ pub struct Record {
     pub extra: IndexMap<String, String>,
 }
 
+/// The largest integer every JSON reader holds exactly (2^53 − 1): the schema's bound on counts,
+/// so that a number too large for the record types fails the schema instead of slipping past.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
 /// Where a record came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -44,10 +48,10 @@ pub struct Source {
     /// The input path as given on the command line; `<stdin>` for standard input.
     pub path: String,
     /// 1-based index of the record within its input.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = MAX_SAFE_INTEGER))]
     pub record: usize,
     /// 1-based line where the record starts.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = MAX_SAFE_INTEGER))]
     pub line: usize,
     /// The encoding the input was decoded from (WHATWG name: UTF-8, gb18030, Big5, UTF-16LE…).
     pub encoding: String,
@@ -134,6 +138,7 @@ pub struct Contact {
 #[serde(deny_unknown_fields)]
 pub struct Section {
     /// The value of the marker: 3 for （三）.
+    #[schemars(range(max = u32::MAX))]
     pub number: u32,
     /// The marker as written: "（三）", "(一)", "一、".
     pub label: String,
@@ -148,10 +153,12 @@ pub struct Section {
 #[schemars(transform = every_key_required)]
 pub struct Measure {
     /// The value of the marker: 2 for "2.".
+    #[schemars(range(max = u32::MAX))]
     pub number: u32,
     /// The marker as written: "1.", "2、", "（1）".
     pub label: String,
     /// The number of the section this measure sits in; null without sections.
+    #[schemars(range(max = u32::MAX))]
     pub section: Option<u32>,
     /// The run-in heading, or the first sentence when there is no heading.
     pub title: String,

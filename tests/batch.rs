@@ -271,13 +271,13 @@ fn an_input_is_never_overwritten() {
     let input = dir.path().join("in/x.yaml");
     put(&input, &fixture("pipe/missing_rows.txt"));
     let before = std::fs::read(&input).unwrap();
-    // found in a folder that is also the output folder
+    // a folder that is also the output folder is not read at all
     propex()
         .current_dir(dir.path())
         .args(["extract", "-o", "in", "in"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("it is the input file itself"));
+        .stderr(predicate::str::contains("never read as input"));
     assert_eq!(std::fs::read(&input).unwrap(), before);
     // named, next to its output
     propex()

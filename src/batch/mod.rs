@@ -7,7 +7,7 @@ pub mod walk;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
@@ -23,11 +23,11 @@ pub enum Input {
 }
 
 impl Input {
-    /// The name used in `source.path` and in messages.
+    /// The name used in `source.path` and in messages (see [`show`]).
     pub fn name(&self) -> String {
         match self {
             Input::Stdin => "<stdin>".to_string(),
-            Input::Path(p) => p.display().to_string(),
+            Input::Path(p) => show(p),
         }
     }
 
@@ -47,6 +47,47 @@ impl Input {
             }
         }
     }
+}
+
+/// A path as text that names it exactly and stays on one line: control characters are escaped
+/// (`\n`, `\t`, `\x1b`, `\u{85}`), so a newline in a file name cannot split a message or forge
+/// a line of its own, and bytes that are not UTF-8 are written `\xff` instead of being replaced,
+/// so two names that differ only there stay two names. On Unix a backslash is written `\\`, so
+/// that an escape can always be told from the name it stands for.
+pub fn show(p: &Path) -> String {
+    let mut out = String::new();
+    let text = |s: &str, out: &mut String| {
+        for c in s.chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                '\\' if cfg!(unix) => out.push_str("\\\\"),
+                c if c.is_control() => {
+                    let code = c as u32;
+                    if code < 0x80 {
+                        out.push_str(&format!("\\x{code:02x}"));
+                    } else {
+                        out.push_str(&format!("\\u{{{code:x}}}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        for chunk in p.as_os_str().as_bytes().utf8_chunks() {
+            text(chunk.valid(), &mut out);
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    text(&p.to_string_lossy(), &mut out);
+    out
 }
 
 /// Reads `r` to its end, but never more than `max` bytes (a file that grew since it was
@@ -83,6 +124,9 @@ pub enum FileError {
     TooLarge { size: u64, max: u64 },
     #[error("{0}")]
     Walk(String),
+    /// Passed over on purpose (a FIFO in a folder): not a failure.
+    #[error("{0}")]
+    Skipped(String),
     #[error("{0}")]
     Output(#[from] OutError),
     #[error("cannot format a record: {0}")]
@@ -105,7 +149,9 @@ pub struct Converted {
     pub diagnostics: Vec<Diagnostic>,
     /// The records in the output format, for standard output (empty with `--out-dir`).
     pub output: Vec<u8>,
-    /// The files written under `--out-dir`.
+    /// The outputs staged under `--out-dir`, put in place by [`commit`].
+    pub staged: Vec<outdir::Staged>,
+    /// The files written under `--out-dir` (after [`commit`]).
     pub written: Vec<PathBuf>,
 }
 
@@ -121,9 +167,14 @@ pub fn convert(item: Result<Job, walk::WalkError>, opts: &Options) -> FileReport
     let job = match item {
         Ok(job) => job,
         Err(e) => {
+            let error = if e.skipped {
+                FileError::Skipped(e.message)
+            } else {
+                FileError::Walk(e.message)
+            };
             return FileReport {
                 name: e.name,
-                result: Err(FileError::Walk(e.message)),
+                result: Err(error),
             };
         }
     };
@@ -143,7 +194,7 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
     } else {
         0
     });
-    let mut written = Vec::new();
+    let mut staged = Vec::new();
     match &opts.out_dir {
         None => {
             for r in &x.records {
@@ -159,7 +210,7 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
             for (r, rel) in x.records.iter().zip(names) {
                 let mut buf = emit::header(opts.format);
                 emit::record(&mut buf, r, opts.format).map_err(FileError::Emit)?;
-                written.push(dir.write(&rel, &buf, input)?);
+                staged.push(dir.stage(&rel, &buf, input)?);
             }
         }
     }
@@ -167,8 +218,22 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
         records: x.records.len(),
         diagnostics: x.diagnostics,
         output,
-        written,
+        staged,
+        written: Vec::new(),
     })
+}
+
+/// Puts a converted input's `--out-dir` outputs in place, all or none. The caller calls it on
+/// each report in input order (the order `run_ordered` hands them over), which decides which
+/// input keeps an output two of them map to: the first, whatever `-j` says.
+pub fn commit(mut report: FileReport, opts: &Options) -> FileReport {
+    if let (Some(dir), Ok(converted)) = (&opts.out_dir, &mut report.result) {
+        match dir.commit(std::mem::take(&mut converted.staged)) {
+            Ok(written) => converted.written = written,
+            Err(e) => report.result = Err(FileError::Output(e)),
+        }
+    }
+    report
 }
 
 /// Items per task. Handing every file between threads cost four context switches a file
@@ -308,6 +373,26 @@ mod tests {
         ) {
             Err(FileError::TooLarge { size, max }) => assert_eq!((size, max), (50_000, 49_999)),
             other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn shown_paths_stay_on_one_line_and_keep_every_byte() {
+        assert_eq!(show(Path::new("a/b 甲.txt")), "a/b 甲.txt");
+        assert_eq!(
+            show(Path::new("x\npropex: forged.txt")),
+            "x\\npropex: forged.txt"
+        );
+        assert_eq!(show(Path::new("t\tab\x1b\u{85}")), "t\\tab\\x1b\\u{85}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let a = show(Path::new(std::ffi::OsStr::from_bytes(b"a\xff.txt")));
+            let b = show(Path::new(std::ffi::OsStr::from_bytes(b"a\xfe.txt")));
+            assert_eq!(a, "a\\xff.txt");
+            assert_ne!(a, b);
+            // a name that spells an escape is told apart from the byte
+            assert_eq!(show(Path::new("a\\xff.txt")), "a\\\\xff.txt");
         }
     }
 

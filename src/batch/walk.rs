@@ -26,11 +26,15 @@ impl Arg {
     }
 }
 
-/// What the walk could not turn into a job: an unreadable folder, a symlink loop.
+/// What the walk could not turn into a job: an unreadable folder, a symlink loop; or an entry
+/// it passed over on purpose (`skipped`), which is not a failure.
 #[derive(Debug)]
 pub struct WalkError {
     pub name: String,
     pub message: String,
+    /// A FIFO, socket or device found in a folder: never opened (opening a FIFO blocks until
+    /// someone writes to it), reported only to a caller who asks.
+    pub skipped: bool,
 }
 
 /// How folders are walked.
@@ -55,6 +59,15 @@ pub fn jobs<'a>(
                     input: Input::Stdin,
                     rel: PathBuf::from("stdin"),
                 }))),
+                // A folder in the output folder is never walked (a file named there is read:
+                // `-o . x.txt` is an ordinary request).
+                Ok(Arg::Path(p)) if p.is_dir() && inside(&p, opts.skip.as_deref()) => {
+                    Box::new(std::iter::once(Err(WalkError {
+                        name: super::show(&p),
+                        message: "is in the output folder, which is never read as input".into(),
+                        skipped: false,
+                    })))
+                }
                 Ok(Arg::Path(p)) if p.is_dir() => Box::new(walk_folder(p, opts)),
                 Ok(Arg::Path(p)) => {
                     let rel = mirror(&p);
@@ -89,6 +102,11 @@ fn walk_folder(
         });
     walker.filter_map(move |entry| match entry {
         Ok(e) if e.file_type().is_dir() => None,
+        Ok(e) if !e.file_type().is_file() => Some(Err(WalkError {
+            name: super::show(e.path()),
+            message: format!("skipped: {}", kind_of(e.file_type())),
+            skipped: true,
+        })),
         Ok(e) => {
             let rel = e
                 .path()
@@ -104,20 +122,46 @@ fn walk_folder(
             })
         }
         Err(e) => {
-            let name = e
-                .path()
-                .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+            let name = super::show(e.path().unwrap_or(&root));
             let message = match e.loop_ancestor() {
-                Some(a) => format!("symlink loop back to {}, not followed", a.display()),
+                Some(a) => format!("symlink loop back to {}, not followed", super::show(a)),
                 None => format!(
                     "cannot read: {}",
                     e.io_error()
                         .map_or_else(|| e.to_string(), |io| io.to_string())
                 ),
             };
-            Some(Err(WalkError { name, message }))
+            Some(Err(WalkError {
+                name,
+                message,
+                skipped: false,
+            }))
         }
     })
+}
+
+/// Whether `p` is the folder `skip` or inside it.
+fn inside(p: &Path, skip: Option<&Path>) -> bool {
+    skip.is_some_and(|s| p.canonicalize().is_ok_and(|c| c.starts_with(s)))
+}
+
+/// What a non-regular file is, for the message that says it was skipped.
+fn kind_of(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe), not a regular file";
+        }
+        if t.is_socket() {
+            return "a socket, not a regular file";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device, not a regular file";
+        }
+    }
+    let _ = t;
+    "not a regular file"
 }
 
 /// Where an explicitly named file's output goes under `--out-dir`: its path as given when that
@@ -139,17 +183,25 @@ pub fn mirror(p: &Path) -> PathBuf {
 
 /// The paths listed in a `--files-from` stream (`name` in messages), one per line or
 /// NUL-separated, read lazily. Blank entries are skipped; a trailing CR is dropped in line mode.
+/// A read error ends the list: `BufRead::split` would return the same error forever.
 pub fn list(
     reader: impl BufRead,
     nul: bool,
     name: String,
 ) -> impl Iterator<Item = Result<Arg, WalkError>> {
+    let mut failed = false;
     reader
         .split(if nul { 0 } else { b'\n' })
+        .take_while(move |item| {
+            let go_on = !failed;
+            failed |= item.is_err();
+            go_on
+        })
         .filter_map(move |item| match item {
             Err(e) => Some(Err(WalkError {
                 name: name.clone(),
                 message: format!("cannot read the list of files: {e}"),
+                skipped: false,
             })),
             Ok(mut bytes) => {
                 if !nul && bytes.last() == Some(&b'\r') {
@@ -187,6 +239,24 @@ mod tests {
         assert_eq!(mirror(Path::new("./a/x.txt")), PathBuf::from("a/x.txt"));
         assert_eq!(mirror(Path::new("../a/x.txt")), PathBuf::from("x.txt"));
         assert_eq!(mirror(Path::new("/etc/x.txt")), PathBuf::from("x.txt"));
+    }
+
+    /// A reader that fails on every call, as a folder opened for reading does.
+    struct Broken;
+
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("Is a directory"))
+        }
+    }
+
+    #[test]
+    fn a_read_error_ends_the_list() {
+        let got: Vec<_> = list(std::io::BufReader::new(Broken), false, "-".into())
+            .take(10)
+            .collect();
+        assert_eq!(got.len(), 1, "one error, then the end");
+        assert!(got[0].is_err());
     }
 
     #[test]

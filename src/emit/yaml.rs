@@ -160,11 +160,12 @@ fn plain_ok(s: &str) -> bool {
     !looks_typed(s)
 }
 
-/// Numbers, dates, times, booleans and nulls in any YAML version's spelling.
+/// Numbers, dates, times, booleans and nulls in any YAML version's spelling, and YAML 1.1's
+/// merge key `<<` and value key `=` (PyYAML resolves both and then cannot load them).
 fn looks_typed(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
-        ".nan",
+        ".nan", "=", "<<",
     ];
     if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
@@ -252,6 +253,16 @@ mod tests {
             "@x",
             "\u{feff}x",
             "tab\there",
+            "=",
+            "<<",
+            "1:20",
+            "0o17",
+            "0x1F",
+            "0b101",
+            ".NaN",
+            "-.Inf",
+            "1_000",
+            "2001-12-14t21:59:43.10-05:00",
         ] {
             let out = yaml(&json!({ "k": s }));
             assert!(out.starts_with("---\nk: \""), "{s:?} gave {out}");

@@ -368,12 +368,14 @@ impl<'t> Walker<'t, '_, '_> {
             Some(Slot::Assisting) => self.cur.assisting.push(v),
             Some(Slot::Units) => self.cur.units.push(v),
             Some(Slot::Other) | None => {
-                let sample: String = c.text.chars().take(20).collect();
-                self.diags.push(
-                    Code::UnlabeledCell,
-                    c.start,
-                    format!("cell without a label, kept in extra.{UNLABELED}: {sample}"),
-                );
+                if self.diags.is_on() {
+                    let sample: String = c.text.chars().take(20).collect();
+                    self.diags.push(
+                        Code::UnlabeledCell,
+                        c.start,
+                        format!("cell without a label, kept in extra.{UNLABELED}: {sample}"),
+                    );
+                }
                 self.cur.extra.push((UNLABELED.to_string(), v));
             }
         }

@@ -18,7 +18,7 @@ use crate::text::{self, Para};
 use letter::Tail;
 
 /// Where a stretch of the letter went.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Part {
     Addressee,
     Body,

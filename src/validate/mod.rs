@@ -13,6 +13,7 @@ use crate::date::Date;
 use crate::decode;
 use crate::diag::{Code, Collector, Diagnostic, LineIndex, Severity};
 use crate::record::{Kind, Record};
+use crate::reply::Part;
 use crate::{Config, Extraction, Spans, extract};
 use locate::Seg;
 use rules::{Context, Field, Finding};
@@ -59,6 +60,8 @@ pub struct FileCheck {
     pub source: String,
     /// Each record's identity and where its number is, for the duplicate check across files.
     pub keys: Vec<(RecordKey, Diagnostic)>,
+    /// Why the input was passed over without being read (a FIFO found in a folder), if it was.
+    pub skipped: Option<String>,
 }
 
 /// How a file is read: a raw record, or a record converted by propex.
@@ -160,8 +163,9 @@ fn check_raw(
             check_dates: false,
             today,
         };
+        let places = Places::of(span);
         for f in rules::check(r, &cx) {
-            found.push((raw_offset(&f.field, span), f.code, f.message));
+            found.push((places.offset(&f.field, span), f.code, f.message));
         }
         if let Some(key) = key_of(r) {
             let at = span.number.as_ref().map_or(span.start, |(o, _)| *o);
@@ -184,25 +188,47 @@ fn check_raw(
     fc.source = x.text;
 }
 
-/// Where a rule's field is in a raw record.
-fn raw_offset(field: &Field, span: &Spans) -> usize {
-    use crate::reply::Part;
-    let reply = span.reply.first().map(|r| r.start);
-    match field {
-        Field::Record => Some(span.start),
-        Field::Proposer => span.proposer,
-        Field::Number => span.number.as_ref().map(|(o, _)| *o),
-        Field::Title => span.title,
-        Field::Lead | Field::Unit(..) => span.units,
-        Field::Reply => reply,
-        Field::ReplyDate => span.reply_date.or(reply),
-        Field::SignatureDate => span.piece(&Part::SignatureDate).or(reply),
-        Field::Addressee => span.piece(&Part::Addressee).or(reply),
-        Field::Section(i) => span.piece(&Part::SectionLabel(*i)),
-        Field::Measure(i) => span.piece(&Part::MeasureLabel(*i)),
-        Field::Extra(k) => span.extra.iter().find(|(l, _)| l == k).map(|(_, o)| *o),
+/// Where the parts of one raw record are, indexed once: a record with 200,000 measures or
+/// unknown labels asks for each of them.
+struct Places<'s> {
+    pieces: HashMap<&'s Part, usize>,
+    extra: HashMap<&'s str, usize>,
+}
+
+impl<'s> Places<'s> {
+    fn of(span: &'s Spans) -> Self {
+        // Reversed, so that the first occurrence is the one left in each map.
+        Places {
+            pieces: span.first_pieces(),
+            extra: span
+                .extra
+                .iter()
+                .rev()
+                .map(|(l, o)| (l.as_str(), *o))
+                .collect(),
+        }
     }
-    .unwrap_or(span.start)
+
+    /// Where a rule's field is in the record.
+    fn offset(&self, field: &Field, span: &Spans) -> usize {
+        let piece = |part: Part| self.pieces.get(&part).copied();
+        let reply = span.reply.first().map(|r| r.start);
+        match field {
+            Field::Record => Some(span.start),
+            Field::Proposer => span.proposer,
+            Field::Number => span.number.as_ref().map(|(o, _)| *o),
+            Field::Title => span.title,
+            Field::Lead | Field::Unit(..) => span.units,
+            Field::Reply => reply,
+            Field::ReplyDate => span.reply_date.or(reply),
+            Field::SignatureDate => piece(Part::SignatureDate).or(reply),
+            Field::Addressee => piece(Part::Addressee).or(reply),
+            Field::Section(i) => piece(Part::SectionLabel(*i)),
+            Field::Measure(i) => piece(Part::MeasureLabel(*i)),
+            Field::Extra(k) => self.extra.get(k.as_str()).copied(),
+        }
+        .unwrap_or(span.start)
+    }
 }
 
 fn key_of(r: &Record) -> Option<RecordKey> {
@@ -269,30 +295,20 @@ fn check_converted(fc: &mut FileCheck, bytes: &[u8], shape: Shape, rules: &Rules
 
     let mut out: Vec<Diagnostic> = Vec::new();
     for (n, doc) in docs.iter().enumerate() {
+        let yaml = locate::YamlLines::new(&doc.text);
         // The line of a path in this document, falling back to the document's first line.
         let line_of = |path: &str| -> usize {
             let found = match &json_keys {
-                Some(map) => {
-                    let mut segs = locate::parse_path(path);
-                    loop {
-                        if let Some(&l) = map.get(&(n, locate::path_string(&segs))) {
-                            break Some(l);
-                        }
-                        if segs.pop().is_none() {
-                            break None;
-                        }
-                    }
-                }
-                None => {
-                    locate::yaml_line(&doc.text, &locate::parse_path(path)).map(|l| doc.line + l)
-                }
+                Some(map) => map.line(n, &locate::parse_path(path)),
+                None => yaml.line(&locate::parse_path(path)).map(|l| doc.line + l),
             };
             found.unwrap_or(doc.line) + 1
         };
         let at = |code: Code, path: &str, message: String| {
             let line = line_of(path);
-            let offset = line_offset(&text, &index, line);
             let col = first_col(index.line_text(line));
+            // Indentation and `- ` are one byte a column: the offset is the caret's.
+            let offset = line_offset(&text, &index, line) + col - 1;
             positioned(code, rules, offset, line, col, message)
         };
         let value = match &doc.value {
@@ -311,7 +327,9 @@ fn check_converted(fc: &mut FileCheck, bytes: &[u8], shape: Shape, rules: &Rules
             }
         };
         fc.records += 1;
-        for (path, message) in schema_errors(schema, value) {
+        let complaints = schema_errors(schema, value);
+        let valid = complaints.is_empty();
+        for (path, message) in complaints {
             let shown = if path.is_empty() {
                 "(record)".to_string()
             } else {
@@ -319,8 +337,20 @@ fn check_converted(fc: &mut FileCheck, bytes: &[u8], shape: Shape, rules: &Rules
             };
             out.push(at(Code::SchemaError, &path, format!("{shown}: {message}")));
         }
-        let Ok(record) = serde_json::from_value::<Record>(value.clone()) else {
-            continue;
+        let record = match serde_json::from_value::<Record>(value.clone()) {
+            Ok(r) => r,
+            Err(e) => {
+                // The schema should have said why; a record the rules cannot read is never
+                // passed over in silence.
+                if valid {
+                    out.push(at(
+                        Code::SchemaError,
+                        "",
+                        format!("(record): not a record: {e}"),
+                    ));
+                }
+                continue;
+            }
         };
         let labels: Vec<String> = record.extra.keys().cloned().collect();
         let cx = Context {
@@ -380,27 +410,29 @@ fn schema_errors(
         found.push((segs, alternative, message));
     }
     // An alternative that failed because of something deeper says nothing more than that.
-    let deeper = |a: &[Seg]| {
-        found
-            .iter()
-            .any(|(b, _, _)| b.len() > a.len() && b.starts_with(a))
-    };
-    let mut out: Vec<(String, String)> = Vec::new();
+    // Every proper prefix of a failing path, once: the test is then a look-up, not a search.
+    let mut inner: std::collections::HashSet<&[Seg]> = std::collections::HashSet::new();
+    for (b, _, _) in &found {
+        inner.extend((0..b.len()).map(|len| &b[..len]));
+    }
+    let mut out: indexmap::IndexMap<String, String> = indexmap::IndexMap::new();
     for (segs, alternative, message) in &found {
-        if *alternative && deeper(segs) {
+        if *alternative && inner.contains(segs.as_slice()) {
             continue;
         }
         let path = locate::path_string(segs);
-        match out.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, m)) if !m.contains(message.as_str()) => {
+        match out.get_mut(&path) {
+            Some(m) if !m.contains(message.as_str()) => {
                 m.push_str("; ");
                 m.push_str(message);
             }
             Some(_) => {}
-            None => out.push((path, message.clone())),
+            None => {
+                out.insert(path, message.clone());
+            }
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 fn line_offset(text: &str, index: &LineIndex<'_>, line: usize) -> usize {
@@ -466,10 +498,16 @@ fn yaml_docs(text: &str) -> Vec<Doc> {
         });
     };
     for (n, line) in text.split_inclusive('\n').enumerate() {
-        if line.trim_end() == "---" || line.starts_with("--- ") {
+        let bare = line.trim_end() == "---";
+        // `--- 42`, `--- {kind: 5}`: the document starts on the marker's own line.
+        let inline = !bare && (line.starts_with("--- ") || line.starts_with("---\t"));
+        if bare || inline {
             push(&mut docs, start, offset, start_line);
-            start = offset + line.len();
-            start_line = n + 1;
+            (start, start_line) = if bare {
+                (offset + line.len(), n + 1)
+            } else {
+                (offset + 3, n)
+            };
         }
         offset += line.len();
     }

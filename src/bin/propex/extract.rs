@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use propex::batch::outdir::OutDir;
 use propex::batch::walk::{self, Arg, WalkOptions};
-use propex::batch::{self, FileReport, Options};
+use propex::batch::{self, FileError, FileReport, Options};
 use propex::emit;
 
 use crate::{ExtractArgs, Outcome, Progress, Usage};
@@ -41,6 +41,8 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         // Records are written, not validated: where each part sits in the input is not needed.
         config: propex::Config {
             spans: false,
+            // `-q` prints no warning: none is built.
+            diagnostics: !args.quiet,
             ..args.inputs.config()
         },
         format: args.format,
@@ -51,6 +53,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
     let bar = progress_bar(&args, &walk_opts);
     let mut printer = Printer {
         quiet: args.quiet,
+        verbose: args.inputs.verbose,
         fail_fast: args.fail_fast,
         // Small: a file's output (tens of kilobytes) is larger and goes straight through,
         // uncopied; only small outputs (CSV rows) are gathered.
@@ -66,7 +69,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         jobs,
         args.inputs.threads(),
         |item| batch::convert(item, &opts),
-        |report| printer.report(report),
+        |report| printer.report(batch::commit(report, &opts)),
     );
     printer.finish()
 }
@@ -82,7 +85,8 @@ fn progress_bar(args: &ExtractArgs, walk_opts: &WalkOptions) -> Option<ProgressB
     }
     let total = if args.inputs.files_from.is_none() {
         let named = args.inputs.paths.iter().map(|p| Ok(Arg::parse(p)));
-        Some(walk::jobs(named, walk_opts).count() as u64)
+        let skipped = |j: &Result<_, walk::WalkError>| matches!(j, Err(e) if e.skipped);
+        Some(walk::jobs(named, walk_opts).filter(|j| !skipped(j)).count() as u64)
     } else {
         None
     };
@@ -109,6 +113,7 @@ fn progress_bar(args: &ExtractArgs, walk_opts: &WalkOptions) -> Option<ProgressB
 /// Prints each file's result as it comes, in input order.
 struct Printer<W: Write> {
     quiet: bool,
+    verbose: bool,
     fail_fast: bool,
     out: W,
     bar: Option<ProgressBar>,
@@ -137,6 +142,12 @@ impl<W: Write> Printer<W> {
     }
 
     fn report(&mut self, report: FileReport) -> bool {
+        if let Err(FileError::Skipped(why)) = &report.result {
+            if self.verbose {
+                self.eprint(format!("propex: {}: {why}", report.name));
+            }
+            return true;
+        }
         self.files += 1;
         let keep_going = match report.result {
             Ok(converted) => {

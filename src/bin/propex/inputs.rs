@@ -38,6 +38,10 @@ pub struct InputArgs {
     /// Skip (and report) files larger than this: bytes, or with K, M, G, KiB, MiB, GiB.
     #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
     pub max_bytes: u64,
+    /// Also say which entries of walked folders were passed over, and why (FIFOs, sockets,
+    /// devices: never opened in a walk).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 impl InputArgs {
@@ -86,6 +90,13 @@ impl InputArgs {
                 Some(path) => {
                     let file = std::fs::File::open(path)
                         .map_err(|e| Usage(format!("--files-from {path}: {e}")))?;
+                    // A folder opens fine on Unix and fails only when read: say so once, here.
+                    if file.metadata().is_ok_and(|m| m.is_dir()) {
+                        return Err(Usage(format!(
+                            "--files-from {path}: is a folder, not a list of files"
+                        ))
+                        .into());
+                    }
                     Box::new(walk::list(
                         BufReader::new(file),
                         self.null,

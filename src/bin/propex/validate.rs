@@ -66,6 +66,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
     let config = args.inputs.config();
     let today = date::today();
     let max = args.inputs.max_bytes;
+    let verbose = args.inputs.verbose;
 
     let out = BufWriter::new(io::stdout().lock());
     let mut reporter: Box<dyn Reporter> = match args.format {
@@ -90,6 +91,12 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         args.inputs.threads(),
         |item| check_one(item, &config, &rules, today, max),
         |mut fc| {
+            if let Some(why) = &fc.skipped {
+                if verbose {
+                    eprintln!("propex: {}: {why}", fc.name);
+                }
+                return true;
+            }
             duplicates.check(&mut fc);
             summary.add(&fc);
             if let Err(e) = reporter.file(&fc) {
@@ -121,6 +128,11 @@ fn check_one(
     max: u64,
 ) -> FileCheck {
     match item {
+        Err(e) if e.skipped => FileCheck {
+            name: e.name,
+            skipped: Some(e.message),
+            ..FileCheck::default()
+        },
         Err(e) => propex::validate::check(&e.name, Err(e.message), config, rules, today),
         Ok(job) => {
             let name = job.input.name();
@@ -226,9 +238,19 @@ impl<W: Write> Reporter for Human<W> {
                 Severity::Warning => Level::WARNING,
                 Severity::Note => Level::NOTE,
             };
-            let span = caret(line, d.col);
+            // The diagnostic's offset is where its caret goes; the column is the fallback.
+            let at = d
+                .offset
+                .checked_sub(index.line_start(d.line))
+                .filter(|&a| a <= line.len())
+                .unwrap_or_else(|| {
+                    line.char_indices()
+                        .nth(d.col.saturating_sub(1))
+                        .map_or(line.len(), |(i, _)| i)
+                });
+            let (shown, span) = window(line, at);
             let report = &[Group::with_level(level).element(
-                Snippet::source(line)
+                Snippet::source(&shown)
                     .line_start(d.line)
                     .annotation(AnnotationKind::Primary.span(span)),
             )];
@@ -243,13 +265,39 @@ impl<W: Write> Reporter for Human<W> {
     }
 }
 
-/// The bytes of `line` a caret marks: from column `col` (in characters) to the end of the cell
-/// or word there, at most twenty characters.
-fn caret(line: &str, col: usize) -> std::ops::Range<usize> {
-    let start = line
-        .char_indices()
-        .nth(col.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i);
+/// How much of a line is shown on each side of a caret: a 50 MB line is not handed to the
+/// renderer whole for every diagnostic on it.
+const WINDOW: usize = 240;
+
+/// The part of `line` around byte `at` that a snippet shows (`…` where it was cut), and the
+/// caret's range in it.
+fn window(line: &str, at: usize) -> (String, std::ops::Range<usize>) {
+    let boundary = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let at = boundary(at);
+    let from = boundary(at.saturating_sub(WINDOW));
+    let to = boundary(at.saturating_add(WINDOW));
+    let mut shown = String::with_capacity(to - from + 6);
+    if from > 0 {
+        shown.push('…');
+    }
+    let caret_at = shown.len() + (at - from);
+    shown.push_str(&line[from..to]);
+    let span = caret(&shown, caret_at);
+    if to < line.len() {
+        shown.push('…');
+    }
+    (shown, span)
+}
+
+/// The bytes of `line` a caret marks: from byte `start` to the end of the cell or word there,
+/// at most twenty characters.
+fn caret(line: &str, start: usize) -> std::ops::Range<usize> {
     let len: usize = line[start..]
         .chars()
         .take_while(|c| *c != '|' && !c.is_whitespace())
@@ -342,9 +390,30 @@ mod tests {
     #[test]
     fn carets_cover_the_cell() {
         let line = "答复日期: | 2023927 | |||";
-        let r = caret(line, 9);
+        let r = caret(line, line.find('2').unwrap());
         assert_eq!(&line[r], "2023927");
-        assert_eq!(caret("abc", 10), 3..3);
+        assert_eq!(caret("abc", 3), 3..3);
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_caret() {
+        let line = format!(
+            "{}答复日期: | 2023927 |{}",
+            "甲|".repeat(10_000),
+            "乙|".repeat(10_000)
+        );
+        let at = line.find('2').unwrap();
+        let (shown, span) = window(&line, at);
+        assert!(
+            shown.starts_with('…') && shown.ends_with('…'),
+            "cut on both sides"
+        );
+        assert!(shown.len() < 2 * WINDOW + 16, "{}", shown.len());
+        assert_eq!(&shown[span], "2023927");
+        // a short line is shown whole
+        let (shown, span) = window("标题: | 甲", "标题: | ".len());
+        assert_eq!(shown, "标题: | 甲");
+        assert_eq!(&shown[span], "甲");
     }
 
     #[test]
