@@ -1,8 +1,6 @@
 //! The real record in `../shared/seeds/` (beside the repository, never copied into it), checked
 //! field by field. When that folder is absent (a clone on its own), the test says it skipped.
 
-use std::path::PathBuf;
-
 mod common;
 
 use propex::{Config, Kind, extract};
@@ -10,19 +8,8 @@ use propex::{Config, Kind, extract};
 const SEED: &str = "000_d4a49051fec6a9f3.txt";
 
 fn seed_bytes() -> Option<Vec<u8>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/seeds")
-        .join(SEED);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            eprintln!(
-                "SKIPPED: seed record {} not readable ({e}); this test needs ../shared/seeds/",
-                path.display()
-            );
-            None
-        }
-    }
+    let path = common::shared(&format!("seeds/{SEED}"))?;
+    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 #[test]

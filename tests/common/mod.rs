@@ -32,6 +32,27 @@ pub fn fixtures() -> Vec<PathBuf> {
         .collect()
 }
 
+/// A path under `../shared` (beside the repository, never copied into it). When it is missing
+/// the calling test skips and says so, unless `PROPEX_REQUIRE_SHARED=1` (as `.ci/run` sets):
+/// then a missing input fails the test instead of passing unseen.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = root().join("../shared").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    let required = std::env::var("PROPEX_REQUIRE_SHARED").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "PROPEX_REQUIRE_SHARED=1 but {} is missing",
+        path.display()
+    );
+    eprintln!(
+        "SKIPPED: {} is missing; this test needs ../shared/{rel}",
+        path.display()
+    );
+    None
+}
+
 /// A validator for `schemas/record.schema.json` as committed.
 pub fn validator() -> &'static jsonschema::Validator {
     static V: OnceLock<jsonschema::Validator> = OnceLock::new();
