@@ -12,6 +12,7 @@ pub mod date;
 pub mod decode;
 pub mod diag;
 pub mod emit;
+pub mod eval;
 pub mod fields;
 pub mod record;
 pub mod reply;

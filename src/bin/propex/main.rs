@@ -2,6 +2,7 @@
 //! returns, and maps the outcome to an exit code (0 ok, 1 an input failed, 2 usage).
 
 mod alloc;
+mod eval;
 mod extract;
 mod inputs;
 mod validate;
@@ -35,6 +36,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Check records (raw, or converted to YAML / JSON) and report problems with rule codes.
     Validate(validate::ValidateArgs),
+    /// Score extracted records against gold records, field by field (accuracy report).
+    Eval(eval::EvalArgs),
     /// Print the JSON Schema (2020-12) of one output record.
     Schema,
 }
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Schema => schema(),
     };
     match result {
