@@ -325,6 +325,10 @@ fn assemble(
             encoding: encoding.to_string(),
         },
         kind,
+        proposers: proposer
+            .as_deref()
+            .map(fields::proposers)
+            .unwrap_or_default(),
         proposer,
         number,
         title,

@@ -16,8 +16,12 @@ pub struct Record {
     /// `proposal` (提案, from a CPPCC member or body) or `suggestion` (建议, from a people's
     /// congress deputy); null when nothing in the record tells.
     pub kind: Option<Kind>,
-    /// Who filed it: a member, a deputy, several names, or a committee.
+    /// Who filed it, as the record writes it: a member, a deputy, several names, or a committee.
     pub proposer: Option<String>,
+    /// Each proposer on its own, bare: without 尊敬(的), role or honorific (代表, 委员, 議員,
+    /// 同志), `等N位…`, or an affiliation inside a salutation. A group (a 代表团, a party
+    /// committee, a liaison group) is one item.
+    pub proposers: Vec<String>,
     /// The proposal's number as an identifier: 第 / 号 / spaces removed, leading zeros kept.
     pub number: Option<String>,
     /// The proposal's own title.
@@ -111,6 +115,9 @@ pub struct Reply {
     pub cc: Vec<String>,
     /// 签发人 / 审签 as written.
     pub signer: Option<String>,
+    /// Lines of the letter's foot that have no field of their own (`(此件公开发布)`, `附件:…`,
+    /// an address line), in order: kept here rather than left in the body or dropped.
+    pub notes: Vec<String>,
 }
 
 /// The signature block at the end of a letter.

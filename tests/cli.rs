@@ -66,6 +66,7 @@ fn json_is_a_stream_of_pretty_objects() {
             "source",
             "kind",
             "proposer",
+            "proposers",
             "number",
             "title",
             "content",

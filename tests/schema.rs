@@ -32,7 +32,7 @@ fn schema_is_draft_2020_12_and_strict() {
     assert!(!validator.is_valid(&bad));
     let minimal = serde_json::json!({
         "source": {"path": "x", "record": 1, "line": 1, "encoding": "UTF-8"},
-        "kind": null, "proposer": null, "number": null, "title": null, "content": null,
+        "kind": null, "proposer": null, "proposers": [], "number": null, "title": null, "content": null,
         "units": {"lead": [], "assisting": []}, "category": null, "doc_number": null,
         "session": null, "reply": null, "extra": {}
     });

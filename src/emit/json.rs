@@ -48,6 +48,7 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
             source,
             kind,
             proposer,
+            proposers,
             number,
             title,
             content,
@@ -63,6 +64,7 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
         o.w.source(source);
         o.opt_str("kind", kind.map(Kind::as_str));
         o.opt_str("proposer", proposer.as_deref());
+        o.strings("proposers", proposers);
         o.opt_str("number", number.as_deref());
         o.opt_str("title", title.as_deref());
         o.opt_str("content", content.as_deref());
@@ -119,6 +121,7 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
             contacts,
             cc,
             signer,
+            notes,
         } = r;
         let mut o = self.open(b'{');
         o.opt_str("date", date.as_deref());
@@ -181,6 +184,7 @@ impl<'o, const PRETTY: bool> Writer<'o, PRETTY> {
         });
         o.strings("cc", cc);
         o.opt_str("signer", signer.as_deref());
+        o.strings("notes", notes);
         o.close(b'}');
     }
 }
@@ -352,6 +356,7 @@ mod tests {
             },
             kind: Some(Kind::Proposal),
             proposer: Some(odd.into()),
+            proposers: vec![odd.into(), "乙".into()],
             number: Some("0143".into()),
             title: Some("关于加强“专精特新”企业培育的建议".into()),
             content: Some("第一段\n第二段".into()),
@@ -399,6 +404,7 @@ mod tests {
                 }],
                 cc: vec![],
                 signer: Some("李四".into()),
+                notes: vec!["(此件公开发布)".into()],
             }),
             extra: [
                 ("备注".to_string(), odd.to_string()),

@@ -27,6 +27,8 @@ pub const COLUMNS: &[&str] = &[
     "signer",
     "contacts",
     "cc",
+    "proposers",
+    "notes",
 ];
 
 pub fn header(delimiter: u8) -> Vec<u8> {
@@ -74,6 +76,9 @@ pub fn row(out: &mut Vec<u8>, r: &Record, delimiter: u8) -> io::Result<()> {
         opt(reply.and_then(|r| r.signer.as_ref())),
         contacts,
         reply.map_or_else(String::new, |r| r.cc.join("、")),
+        r.proposers.join("、"),
+        // Notes are whole lines, often with 、 inside: a semicolon keeps them apart.
+        reply.map_or_else(String::new, |r| r.notes.join("；")),
     ];
     write(out, delimiter, cells.into_iter())
 }

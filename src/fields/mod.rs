@@ -602,6 +602,60 @@ pub fn add_extra(extra: &mut IndexMap<String, String>, key: &str, value: String)
     }
 }
 
+/// Roles and honorifics a proposer is named with, longest first where one ends another.
+const ROLES: &[&str] = &[
+    "代表", "委员", "委員", "议员", "議員", "同志", "先生", "女士",
+];
+
+/// Group names that end like a role but are one proposer: `南坡镇代表团`, `民盟某省委员会`.
+const GROUP_ENDS: &[&str] = &["代表团", "代表團", "委员会", "委員會"];
+
+/// `尊敬的`, `等4位委员`, `等十代表`, `等代表`: the frame around a list of proposers.
+static PROPOSER_FRAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:尊敬的?|尊敬)|等\s*[0-9０-９一二三四五六七八九十百]*\s*[位名人个個]?\s*(?:代表|委员|委員|议员|議員|同志)?$")
+        .unwrap()
+});
+
+/// Where an affiliation starts inside a salutation's name (`杨光荣政协青林县委员`).
+static AFFILIATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"政协|政協|人大|人民代表大会|人民代表大會").unwrap());
+
+/// The proposers one by one: `甲、乙等4位委员` → 甲, 乙; `尊敬的李红代表` → 李红;
+/// `杨光荣政协青林县委员` → 杨光荣; a group (`南坡镇代表团`) stays whole.
+pub fn proposers(p: &str) -> Vec<String> {
+    let mut core = p.trim();
+    // The frame can show at both ends: strip until nothing more goes.
+    while let Some(m) = PROPOSER_FRAME.find(core).filter(|m| !m.as_str().is_empty()) {
+        core = if m.start() == 0 {
+            &core[m.end()..]
+        } else {
+            &core[..m.start()]
+        }
+        .trim();
+    }
+    core.split(['、', '，', ',', '；', ';'])
+        .filter_map(|item| {
+            let item = item.trim();
+            if GROUP_ENDS.iter().any(|g| item.ends_with(g)) {
+                return Some(item.to_string());
+            }
+            let bare = ROLES
+                .iter()
+                .find_map(|r| item.strip_suffix(r))
+                .map(str::trim_end);
+            let name = match bare {
+                // A person: an affiliation inside the salutation goes (`杨光荣政协青林县`).
+                Some(b) => match AFFILIATION.find(b) {
+                    Some(m) if b[..m.start()].chars().count() >= 2 => &b[..m.start()],
+                    _ => b,
+                },
+                None => item,
+            };
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect()
+}
+
 /// A number as an identifier: 第 / 号 / 號 and whitespace removed, full-width digits made ASCII,
 /// leading zeros kept (`第0143号` → `0143`).
 pub fn identifier(s: &str) -> String {
@@ -676,6 +730,35 @@ mod tests {
     fn raw(text: &str) -> Vec<RawRecord<'_>> {
         let mut d = Collector::new(text);
         records(&cells::split(text), &mut d)
+    }
+
+    #[test]
+    fn proposers_are_bare_names_and_whole_groups() {
+        let cases: &[(&str, &[&str])] = &[
+            ("张三委员", &["张三"]),
+            ("尊敬的李红代表", &["李红"]),
+            ("尊敬方志远代表", &["方志远"]),
+            ("甲、乙·丙、丁等4位委员", &["甲", "乙·丙", "丁"]),
+            ("王一、吴二、马三等十代表", &["王一", "吴二", "马三"]),
+            (
+                "杨国华、李春明、陈志强等6位代表",
+                &["杨国华", "李春明", "陈志强"],
+            ),
+            ("陶明贵、罗秀英、李琼代表", &["陶明贵", "罗秀英", "李琼"]),
+            ("楊正華等代表", &["楊正華"]),
+            ("刘敏、韩涛等委员", &["刘敏", "韩涛"]),
+            ("杨光荣政协青林县委员", &["杨光荣"]),
+            ("南坡镇代表团", &["南坡镇代表团"]),
+            ("民盟南岭省委员会", &["民盟南岭省委员会"]),
+            ("龙塘乡政协联络组", &["龙塘乡政协联络组"]),
+            ("高新区政协工委", &["高新区政协工委"]),
+            ("Sayun Watan 莎韻瓦旦", &["Sayun Watan 莎韻瓦旦"]),
+            ("林黃美玉議員", &["林黃美玉"]),
+            ("致公党", &["致公党"]),
+        ];
+        for (p, want) in cases {
+            assert_eq!(proposers(p), *want, "{p}");
+        }
     }
 
     #[test]
