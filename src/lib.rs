@@ -304,7 +304,14 @@ fn assemble(
             .flatten()
             .find_map(|t| reply::letter::session_in(t))
     });
-    let title = typed.title.or(letter.title);
+    // The proposal's title: its own cell, else as the opening names it, else a quoted title
+    // in the letter's heading.
+    let title = typed.title.or(letter.title).or_else(|| {
+        letter
+            .letter_title
+            .as_deref()
+            .and_then(reply::letter::quoted_title)
+    });
     let kind = infer_kind(&KindEvidence {
         hints: &raw.kind_hints,
         proposer: proposer.as_deref(),
