@@ -614,9 +614,8 @@ fn title_after(head: &str, open: usize) -> Option<&str> {
             }
             let line_end = rest.find('\n').unwrap_or(rest.len());
             let rest = &rest[..line_end];
-            if rest.chars().nth(2).is_none() {
-                return None;
-            }
+            // At least two characters after 关于.
+            rest.chars().nth(2)?;
             let skip = rest.chars().take(2).map(char::len_utf8).sum::<usize>();
             let ends_at = |ends: &[&str], need_tail: bool| {
                 rest[skip..].char_indices().find_map(|(i, _)| {
