@@ -324,3 +324,29 @@ fn letters_corpus_does_not_fall_below_the_baseline() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every letter of the corpus converts without losing text: each stretch of every reply is in
+/// exactly one field (the nothing-lost check), and every record fits the schema.
+#[test]
+fn letters_corpus_loses_nothing() {
+    let Some(letters) = common::shared("corpus/letters") else {
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&letters)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "{} letters", files.len());
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let name = f.display().to_string();
+        let x = propex::extract(&name, &bytes, &propex::Config::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        common::assert_nothing_lost(&name, &x);
+        for r in &x.records {
+            common::assert_valid(&name, &serde_json::to_value(r).unwrap());
+        }
+    }
+}

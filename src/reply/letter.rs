@@ -208,11 +208,23 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
 // ---------------------------------------------------------------------------------------------
 // After the body
 
+/// What one value of a contact line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactRole {
+    Name,
+    Phone,
+    /// The contact's unit (`联系单位:…`): kept in the reply's notes.
+    Unit,
+}
+
 /// What one tail paragraph holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tail {
-    /// Names and phones, in order: (is_phone, span).
-    Contact(Vec<(bool, Span)>),
+    /// Names, phones and units, in order.
+    Contact(Vec<(ContactRole, Span)>),
+    /// A person named by role (`分管领导:何建军`, `承办负责人:…`): a contact when a phone line
+    /// follows, else a note.
+    Person(Span),
     Cc(Vec<Span>),
     Signer(Span),
     Category(Span),
@@ -226,28 +238,47 @@ pub enum Tail {
         unit: Option<Span>,
         date: Option<(Span, Result<date::Date, DateError>)>,
     },
+    /// A line with no field of its own (`(此件公开发布)`, `附件:…`, an address): `reply.notes`.
+    /// `known` when the line says what it is, rather than being merely unplaced.
+    Note {
+        known: bool,
+    },
 }
 
 /// The labels of a contact line, longest first where one starts another (the first that
 /// matches wins). Public for the tests' nothing-lost check, which lets them frame a value.
 pub const CONTACT_LABELS: &[&str] = &[
+    "联系单位和联系人及电话",
+    "联系单位及联系人及电话",
+    "联系单位和联系人",
+    "联系单位及联系人",
+    "联系单位",
+    "聯系單位",
+    "聯繫單位",
     "承办人及联系电话",
+    "联系人及联系电话",
     "联系人及电话",
     "联系人",
     "聯絡人",
     "聯繫人",
+    "聯系人",
     "承办人",
     "承辦人",
     "经办人",
     "經辦人",
     "联系电话",
     "聯絡電話",
+    "聯繫電話",
+    "聯系電話",
     "联系方式",
-    "电话",
     "電話",
+    "电话",
     "手机",
     "手機",
 ];
+
+/// Colons as crawls write them: full- and half-width, a semicolon, `︰`.
+const COLON: &str = "[:：;；︰]";
 
 /// A contact label, spaces allowed between its characters (`联 系 人`), and its colon.
 static CONTACT_LABEL: LazyLock<Regex> =
@@ -258,17 +289,27 @@ fn contact_label_pattern() -> String {
         .iter()
         .map(|l| l.chars().map(String::from).collect::<Vec<_>>().join(r"\s*"))
         .collect();
-    format!(r"(?:{})\s*[:：]", labels.join("|"))
+    format!(r"(?:{})\s*{COLON}", labels.join("|"))
 }
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(]?[0-9０-９]{3,5}[）)]?[-－—\s]?[0-9０-９]{6,8}(?:[-－转轉][0-9０-９]{1,5})?|1[3-9][0-9]{9}|[0-9０-９]{7,8}")
+    Regex::new(r"[（(]?[0-9０-９]{3,5}[）)]?[-－—\s]?[0-9０-９]{6,8}(?:[-－转轉][0-9０-９]{1,5})?|1[3-9][0-9]{9}|1[0-9]{0,3}\*{3,8}[0-9]{3,4}|[0-9０-９]{7,8}")
         .unwrap()
 });
 
+/// Where a phone number starts in `s`, and ends.
+fn phone_in(s: &str) -> Option<Span> {
+    PHONE.find(s).map(|m| m.range())
+}
+
+/// Characters trimmed from a contact value.
+const VALUE_TRIM: &[char] = &[
+    ' ', '\u{3000}', '；', ';', '，', ',', '。', '、', ')', '）', ']', '】', '(', '（',
+];
+
 /// `联系人：张三`, `联系电话：0513-8xxxxxxx`, `联系人:某;联系电话:某`, `（联系人：张三，电话：123）`,
-/// `承办人及联系电话：张三 0513-…`.
-pub fn contact(t: &str) -> Option<Vec<(bool, Span)>> {
+/// `承办人及联系电话：张三 0513-…`, `联系单位及联系人：某局张三`, `联系电话;…` with a semicolon.
+pub fn contact(t: &str) -> Option<Vec<(ContactRole, Span)>> {
     let lead = t.len() - t.trim_start_matches(['(', '（', '[', '【']).len();
     // The line must open with a label: most lines of a letter's foot are turned away on their
     // first character instead of having every label in them read.
@@ -291,46 +332,111 @@ pub fn contact(t: &str) -> Option<Vec<(bool, Span)>> {
         let label: String = whole
             .as_str()
             .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'))
+            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：' | ';' | '；' | '︰'))
             .collect();
         let end = labels.get(i + 1).map_or(t.len(), |m| m.start());
-        let value = trim_span(
-            t,
-            whole.end()..end,
-            &[
-                ' ', '\u{3000}', '；', ';', '，', ',', '。', '、', ')', '）', ']', '】',
-            ],
-        );
+        let value = trim_span(t, whole.end()..end, VALUE_TRIM);
         if value.is_empty() {
             continue;
         }
-        let is_phone_label = label.contains("电话")
-            || label.contains("電話")
-            || label.contains("手机")
-            || label.contains("手機")
-            || label.contains("方式");
-        let is_both = label.contains('及');
-        if is_both {
+        let has = |w: &[&str]| w.iter().any(|x| label.contains(x));
+        let names_unit = has(&["单位", "單位"]);
+        let names_person = has(&["联系人", "聯系人", "聯繫人", "聯絡人", "承办人", "承辦人"]);
+        let names_phone = has(&["电话", "電話", "手机", "手機", "方式"]);
+        let mut value = value;
+        if names_unit {
+            // `某局 张三` or `某局张三`: the unit first.
+            let unit = unit_prefix(&t[value.clone()]);
+            let unit = if names_person {
+                unit
+            } else {
+                Some(value.len())
+            };
+            if let Some(u) = unit {
+                let span = trim_span(t, value.start..value.start + u, VALUE_TRIM);
+                if !span.is_empty() {
+                    out.push((ContactRole::Unit, span));
+                }
+                value = trim_span(t, value.start + u..value.end, VALUE_TRIM);
+            }
+            if !names_person || value.is_empty() {
+                continue;
+            }
+        }
+        if names_person && names_phone {
             // `张三 0513-86000000`: the name, then the number.
-            match PHONE.find(&t[value.clone()]) {
+            match phone_in(&t[value.clone()]) {
                 Some(m) => {
                     let name = trim_span(
                         t,
-                        value.start..value.start + m.start(),
+                        value.start..value.start + m.start,
                         &[' ', '\u{3000}', '，', ',', '；', ';', '、', '：', ':'],
                     );
                     if !name.is_empty() {
-                        out.push((false, name));
+                        out.push((ContactRole::Name, name));
                     }
-                    out.push((true, value.start + m.start()..value.end));
+                    out.push((ContactRole::Phone, value.start + m.start..value.end));
                 }
-                None => out.push((false, value)),
+                None => out.push((ContactRole::Name, value)),
             }
+        } else if names_phone {
+            out.push((ContactRole::Phone, value));
         } else {
-            out.push((is_phone_label, value));
+            out.push((ContactRole::Name, value));
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// How many bytes of `s` name a unit before a person: `岚江县水务局吴海` → `岚江县水务局`,
+/// `县农业农村局 罗文斌 3216408` → `县农业农村局`.
+fn unit_prefix(s: &str) -> Option<usize> {
+    if let Some(sp) = s.find([' ', '\u{3000}']) {
+        return is_unit(&s[..sp]).then_some(sp);
+    }
+    // No space: the longest prefix that ends like a unit and leaves a short name.
+    s.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .rfind(|&i| is_unit(&s[..i]) && (1..=4).contains(&s[i..].chars().count()))
+}
+
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:主管领导|主管領導|分管领导|分管領導|承办负责人|承辦負責人|单位负责人|單位負責人|承办领导|承辦領導)\s*{COLON}"
+    ))
+    .unwrap()
+});
+
+/// `分管领导:何建军`, `承办负责人:彭建新`: the name (empty when the line names no one).
+pub fn person(t: &str) -> Option<Span> {
+    let m = PERSON.find(t)?;
+    Some(trim_span(t, m.end()..t.len(), VALUE_TRIM))
+}
+
+static SIGNING_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:承办单位|承辦單位|办理单位|辦理單位|答复单位|答覆單位|发文单位|發文單位)\s*{COLON}"
+    ))
+    .unwrap()
+});
+
+/// `承办单位:某某局` at the foot: the signing unit, named with a label.
+pub fn labeled_unit(t: &str) -> Option<Span> {
+    let m = SIGNING_UNIT.find(t)?;
+    let span = trim_span(t, m.end()..t.len(), VALUE_TRIM);
+    (!span.is_empty()).then_some(span)
+}
+
+/// A foot line that says what it is without being a field: `(此件公开发布)`, `(依申请公开)`,
+/// `附件:…`, `分管单位:…`, `承办科室:…`, an address or postal line.
+pub fn is_note(t: &str) -> bool {
+    static NOTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"^[(（【\[][^)）】\]]{{0,24}}(?:公开|公開|发布|發布|公布)[^)）】\]]{{0,12}}[)）】\]]$|^(?:附\s*件|分管单位|分管單位|承办科室|承辦科室|承办股室|经办科室|单位地址|單位地址)\s*{COLON}?"
+        ))
+        .unwrap()
+    });
+    NOTE.is_match(t.trim())
 }
 
 static CC: LazyLock<Regex> =
@@ -664,8 +770,12 @@ mod tests {
         }
     }
 
-    fn texts<'a>(t: &'a str, spans: &[(bool, Span)]) -> Vec<(bool, &'a str)> {
-        spans.iter().map(|(p, s)| (*p, &t[s.clone()])).collect()
+    fn texts<'a>(t: &'a str, spans: &[(ContactRole, Span)]) -> Vec<(bool, &'a str)> {
+        spans
+            .iter()
+            .filter(|(r, _)| *r != ContactRole::Unit)
+            .map(|(r, s)| (*r == ContactRole::Phone, &t[s.clone()]))
+            .collect()
     }
 
     #[test]
@@ -753,6 +863,47 @@ mod tests {
             vec![(false, "孙七"), (true, "0513-86543210")]
         );
         assert_eq!(contact("我们联系人：不在开头"), None);
+        // crawls' colons, masked phones, units before the person
+        let t = "联系电话;132******6473";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(true, "132******6473")]
+        );
+        let t = "联系单位及联系人:岚山县水务局吴海";
+        assert_eq!(texts(t, &contact(t).unwrap()), vec![(false, "吴海")]);
+        let t = "联系单位和联系人及电话:县农业农村局 罗文 3216408";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(false, "罗文"), (true, "3216408")]
+        );
+        let t = "(联系单位:石桥区农业农村局,联系人:孔令,联系电话:15863127740";
+        let got = contact(t).unwrap();
+        assert_eq!(got[0].0, ContactRole::Unit);
+        assert_eq!(&t[got[0].1.clone()], "石桥区农业农村局");
+        assert_eq!(texts(t, &got), vec![(false, "孔令"), (true, "15863127740")]);
+        let t = "(聯系人:楊春,聯系電話:6215837)";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(false, "楊春"), (true, "6215837")]
+        );
+    }
+
+    #[test]
+    fn people_units_and_notes_of_the_foot() {
+        let t = "分管领导:何建军";
+        assert_eq!(&t[person(t).unwrap()], "何建军");
+        assert!(person("单位负责人:   ").is_some_and(|s| s.is_empty()));
+        let t = "承办单位:某某县市场监督管理";
+        assert_eq!(&t[labeled_unit(t).unwrap()], "某某县市场监督管理");
+        for note in [
+            "(此件公开发布)",
+            "（依申请公开）",
+            "附件:办理情况表",
+            "分管单位:市容股",
+        ] {
+            assert!(is_note(note), "{note}");
+        }
+        assert!(!is_note("(一)加强管理"));
     }
 
     #[test]

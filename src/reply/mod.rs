@@ -15,7 +15,7 @@ use crate::date::{DateError, EraSource};
 use crate::diag::Code;
 use crate::record::{Contact, Reply, Signature};
 use crate::text::{self, Para};
-use letter::Tail;
+use letter::{ContactRole, Tail};
 
 /// Where a stretch of the letter went.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -34,6 +34,8 @@ pub enum Part {
     ContactName(usize),
     ContactPhone(usize),
     Cc,
+    /// A line of the foot kept in `reply.notes`, by its index there.
+    Note(usize),
     Signer,
     Category,
     DocNumber,
@@ -390,78 +392,98 @@ fn keep_labeled(
     frames(p, &[value], pieces, None);
 }
 
-/// Reads the foot of the letter backwards; returns where it starts (index into `paras`) and
-/// what each of its paragraphs is, in reading order.
+/// The longest unplaced line that can still be a note of the foot rather than the body.
+const NOTE_CHARS: usize = 60;
+
+/// Reads the foot of the letter bottom-up, a line at a time; returns where it starts (index
+/// into `paras`) and what each of its paragraphs is, in reading order. Each line gets its role
+/// from its own evidence (closing, signature unit or date, contact, person, cc, signer, flag,
+/// legend, labeled line, note), in any order. A short line with no role is set aside as a note
+/// instead of ending the foot; the foot ends at the closing, at a long or outlined paragraph, and
+/// unplaced lines above its topmost placed line go back to the body.
 fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Seen {
-        Nothing,
-        Date,
-        Unit,
-        Closing,
-    }
-    let mut seen = Seen::Nothing;
     let mut items = Vec::new();
     let mut i = paras.len();
+    let mut closing_seen = false;
     while i > 0 {
         let t = paras[i - 1].text;
         let closing = is_closing(t);
-        // Foot lines are short; a long paragraph can only be a closing (or the body).
-        let short = t.len() <= FOOT_LINE_BYTES;
-        let item = if seen == Seen::Closing || !short || closing {
-            if !closing {
-                break;
-            }
-            seen = Seen::Closing;
+        if closing_seen && !closing {
+            break;
+        }
+        let item = if closing {
+            closing_seen = true;
             Tail::Closing
-        } else if let Some(c) = letter::contact(t) {
-            Tail::Contact(c)
-        } else if let Some(c) = letter::cc(t) {
-            Tail::Cc(c)
-        } else if let Some(s) = letter::signer(t) {
-            Tail::Signer(s)
-        } else if let Some(c) = letter::category_flag(t) {
-            Tail::Category(c)
-        } else if letter::is_legend(t) {
-            Tail::Legend
-        } else if let Some((l, v)) = letter::labeled(t) {
-            Tail::Labeled(l, v)
-        } else if let (Seen::Nothing, Some(sig)) = (seen, letter::signature_line(t, era)) {
-            seen = match &sig {
-                Tail::Signature { unit: Some(_), .. } => Seen::Unit,
-                _ => Seen::Date,
-            };
-            sig
-        } else if matches!(seen, Seen::Date | Seen::Unit) && !closing && letter::is_unit(t) {
-            seen = Seen::Unit;
-            Tail::Signature {
-                unit: Some(0..t.len()),
-                date: None,
-            }
-        } else if seen == Seen::Nothing
-            && !closing
-            && letter::is_unit(t)
-            && i >= 2
-            && is_closing(paras[i - 2].text)
-        {
-            // A signature without a date, right after the closing.
-            seen = Seen::Unit;
-            Tail::Signature {
-                unit: Some(0..t.len()),
-                date: None,
-            }
+        } else if t.len() > FOOT_LINE_BYTES {
+            break;
+        } else if let Some(item) = foot_line(t, era) {
+            item
+        } else if t.chars().count() <= NOTE_CHARS && text::marker(t).is_none() && !sentence(t) {
+            Tail::Note { known: false }
         } else {
             break;
         };
         items.push(item);
         i -= 1;
     }
+    // Unplaced lines above the topmost placed one belong to the body.
+    while matches!(items.last(), Some(Tail::Note { known: false })) {
+        items.pop();
+        i += 1;
+    }
     items.reverse();
     (i, items)
 }
 
-/// Turns the foot's paragraphs into the reply's closing, signature, contacts, copy-to, signer
-/// and category, and `extra` entries for the rest.
+/// Whether a line reads as a sentence of the body: it ends like one, or runs on past a comma.
+fn sentence(t: &str) -> bool {
+    t.ends_with(['。', '！', '？', '；', '!', '?', ';'])
+        || (t.chars().count() > 30 && t.contains(['，', ',', '。']))
+}
+
+/// The role of one line of the foot, from its own evidence.
+fn foot_line(t: &str, era: &dyn EraSource) -> Option<Tail> {
+    if let Some(c) = letter::contact(t) {
+        return Some(Tail::Contact(c));
+    }
+    if let Some(p) = letter::person(t) {
+        return Some(Tail::Person(p));
+    }
+    if let Some(c) = letter::cc(t) {
+        return Some(Tail::Cc(c));
+    }
+    if let Some(s) = letter::signer(t) {
+        return Some(Tail::Signer(s));
+    }
+    if let Some(c) = letter::category_flag(t) {
+        return Some(Tail::Category(c));
+    }
+    if letter::is_legend(t) {
+        return Some(Tail::Legend);
+    }
+    if let Some(u) = letter::labeled_unit(t) {
+        return Some(Tail::Signature {
+            unit: Some(u),
+            date: None,
+        });
+    }
+    if let Some((l, v)) = letter::labeled(t) {
+        return Some(Tail::Labeled(l, v));
+    }
+    if let Some(sig) = letter::signature_line(t, era) {
+        return Some(sig);
+    }
+    if letter::is_unit(t) {
+        return Some(Tail::Signature {
+            unit: Some(0..t.len()),
+            date: None,
+        });
+    }
+    letter::is_note(t).then_some(Tail::Note { known: true })
+}
+
+/// Turns the foot's paragraphs into the reply's closing, signature, contacts, copy-to, signer,
+/// category and notes, and `extra` entries for the rest.
 fn foot<'t>(
     paras: &[Para<'t>],
     tail: Vec<Tail>,
@@ -473,33 +495,69 @@ fn foot<'t>(
     let mut sig_date = None;
     let mut has_signature = false;
     let mut legend: Vec<&str> = Vec::new();
+    // A person named by role waits for a phone on the next line; without one, a note.
+    let mut person: Option<(Para<'t>, Range<usize>)> = None;
+    let note = |parsed: &mut Parsed, pieces: &mut Pieces, p: Para<'t>, span: Range<usize>| {
+        let i = parsed.reply.notes.len();
+        parsed.reply.notes.push(p.text[span.clone()].to_string());
+        pieces.push(Piece::new(Part::Note(i), abs(p, &span)));
+        frames(p, &[span], pieces, None);
+    };
     for (&p, item) in paras.iter().zip(tail) {
         let t = p.text;
+        let phone_first = matches!(&item, Tail::Contact(v) if v.first().is_some_and(|(r, _)| *r == ContactRole::Phone));
+        if let Some((pp, name)) = person.take() {
+            if phone_first && !name.is_empty() {
+                let i = parsed.reply.contacts.len();
+                parsed.reply.contacts.push(Contact {
+                    name: Some(pp.text[name.clone()].to_string()),
+                    phone: None,
+                });
+                pieces.push(Piece::new(Part::ContactName(i), abs(pp, &name)));
+                frames(pp, &[name], pieces, None);
+            } else {
+                note(parsed, pieces, pp, 0..pp.text.len());
+            }
+        }
         match item {
             Tail::Closing => {
                 pieces.push(Piece::new(Part::Closing, p.start..p.end()));
                 closing.push(p);
             }
+            Tail::Person(name) => person = Some((p, name)),
+            Tail::Note { .. } => note(parsed, pieces, p, 0..t.len()),
             Tail::Contact(values) => {
                 let contacts = &mut parsed.reply.contacts;
-                for (is_phone, span) in &values {
+                let mut spans = Vec::new();
+                for (role, span) in &values {
                     let value = t[span.clone()].to_string();
-                    let attach = *is_phone && contacts.last().is_some_and(|c| c.phone.is_none());
-                    if !attach {
-                        contacts.push(Contact::default());
-                    }
-                    let i = contacts.len() - 1;
-                    let c = &mut contacts[i];
-                    let part = if *is_phone {
-                        c.phone = Some(value);
-                        Part::ContactPhone(i)
-                    } else {
-                        c.name = Some(value);
-                        Part::ContactName(i)
+                    let part = match role {
+                        ContactRole::Unit => {
+                            let i = parsed.reply.notes.len();
+                            parsed.reply.notes.push(value);
+                            pieces.push(Piece::new(Part::Note(i), abs(p, span)));
+                            spans.push(span.clone());
+                            continue;
+                        }
+                        ContactRole::Phone => {
+                            let attach = contacts.last().is_some_and(|c| c.phone.is_none());
+                            if !attach {
+                                contacts.push(Contact::default());
+                            }
+                            let i = contacts.len() - 1;
+                            contacts[i].phone = Some(value);
+                            Part::ContactPhone(i)
+                        }
+                        ContactRole::Name => {
+                            contacts.push(Contact::default());
+                            let i = contacts.len() - 1;
+                            contacts[i].name = Some(value);
+                            Part::ContactName(i)
+                        }
                     };
                     pieces.push(Piece::new(part, abs(p, span)));
+                    spans.push(span.clone());
                 }
-                let spans: Vec<_> = values.into_iter().map(|(_, s)| s).collect();
                 frames(p, &spans, pieces, None);
             }
             Tail::Cc(names) => {
@@ -540,9 +598,15 @@ fn foot<'t>(
                 if let Some((span, result)) = date {
                     let raw = &t[span.clone()];
                     match result {
-                        Ok(d) => {
+                        // The first date read is the signature's; a later one is a note.
+                        Ok(d) if sig_date.is_none() => {
                             sig_date = Some(d.to_string());
                             pieces.push(Piece::new(Part::SignatureDate, abs(p, &span)));
+                        }
+                        Ok(_) => {
+                            let i = parsed.reply.notes.len();
+                            parsed.reply.notes.push(raw.to_string());
+                            pieces.push(Piece::new(Part::Note(i), abs(p, &span)));
                         }
                         Err(e) => {
                             let code = match e {
@@ -568,6 +632,9 @@ fn foot<'t>(
                 frames(p, &spans, pieces, None);
             }
         }
+    }
+    if let Some((pp, _)) = person.take() {
+        note(parsed, pieces, pp, 0..pp.text.len());
     }
     if !legend.is_empty() {
         parsed.extra.push((LEGEND_KEY.into(), legend.join("\n")));

@@ -117,6 +117,21 @@ const FRAME_WORDS: &[&str] = &[
     "辦理類別",
     "类别",
     "類別",
+    "承办单位",
+    "承辦單位",
+    "办理单位",
+    "辦理單位",
+    "答复单位",
+    "发文单位",
+    "主管领导",
+    "主管領導",
+    "分管领导",
+    "分管領導",
+    "承办负责人",
+    "承辦負責人",
+    "单位负责人",
+    "單位負責人",
+    "承办领导",
 ];
 
 /// The nothing-lost check: every non-whitespace character of each record's reply, in order, is
@@ -219,6 +234,9 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
             reply.cc.join("\n"),
             "{what}: cc"
         );
+        for (i, note) in reply.notes.iter().enumerate() {
+            assert_eq!(joined(&|p| *p == Part::Note(i)), *note, "{what}: note {i}");
+        }
         let sig = reply.signature.clone().unwrap_or_default();
         assert_eq!(
             joined(&|p| *p == Part::SignatureUnit),
