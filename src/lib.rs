@@ -276,9 +276,25 @@ fn assemble(
             if letter.co_unit {
                 units.lead.extend(r.addressee.clone());
                 units.assisting.extend(signed_by);
-            } else {
+            } else if !signed_by.is_empty() {
                 units.lead.extend(signed_by);
+            } else if let Some(u) = letter
+                .letter_title
+                .as_deref()
+                .and_then(reply::letter::unit_in_title)
+            {
+                // Unsigned: the unit that names itself in the heading (`某局关于…的答复`).
+                units.lead.push(u);
             }
+        }
+        // No 答复日期 cell and no signature date: the page's 成文日期 (when the letter was
+        // written; publication dates are not it).
+        if r.date.is_none() {
+            r.date = ["成文日期", "成文時間", "成文时间"]
+                .iter()
+                .find_map(|k| extra.get(*k))
+                .and_then(|v| date::parse(v, &era).ok())
+                .map(|d| d.to_string());
         }
         reply = Some(r);
     } else if let Some(d) = &typed.reply_date {
@@ -289,9 +305,15 @@ fn assemble(
     }
 
     let addressee = reply.as_ref().and_then(|r| r.addressee.clone());
-    let proposer = typed
-        .proposer
-        .or_else(|| (!letter.co_unit).then_some(addressee).flatten());
+    // Who filed it: a proposer cell, else the addressee; a co-unit's letter is addressed to
+    // the lead unit, so there it is who the opening names.
+    let proposer = typed.proposer.or_else(|| {
+        if letter.co_unit {
+            letter.named_proposer.clone()
+        } else {
+            addressee
+        }
+    });
     let number = typed.number.or_else(|| {
         [&letter.letter_title, &typed.page_title, &letter.opening]
             .into_iter()

@@ -16,7 +16,7 @@ pub type Span = Range<usize>;
 // Before the salutation
 
 static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:答复|答覆|复函|覆函|復函|回复|回覆|答复函|答覆函|办理情况|辦理情況|办理情况的?(?:报告|函)|[协協会會分][办辦]意[见見](?:函)?)$").unwrap()
+    Regex::new(r"(?:答复|答覆|复函|覆函|復函|回复|回覆|答复函|答覆函|办理情况|辦理情況|办理情况的?(?:报告|函)|[协協会會分][办辦]意[见見](?:函)?|[的之]函|(?:答复|答覆|复|復)?函摘要)$").unwrap()
 });
 
 /// The letter's own title, or its last line: `关于区政协十一届三次会议第150号提案的答复`,
@@ -27,7 +27,7 @@ pub fn is_title_end(t: &str) -> bool {
     // copy and the counting below.
     if !matches!(
         t.trim_end().chars().next_back(),
-        Some('复' | '覆' | '函' | '况' | '況' | '告' | '见' | '見')
+        Some('复' | '覆' | '函' | '况' | '況' | '告' | '见' | '見' | '要')
     ) {
         return false;
     }
@@ -540,10 +540,14 @@ pub fn is_unit(t: &str) -> bool {
     if !(2..=40).contains(&n) || has_sentence_punct(t) || t.contains([':', '：']) {
         return false;
     }
-    let core = t
-        .trim_end_matches([')', '）'])
-        .trim_end_matches(|c: char| c != '(' && c != '（')
-        .trim_end_matches(['(', '（']);
+    // `某某局（代章）`: the unit is what stands before a final bracket.
+    let core = if t.ends_with([')', '）']) {
+        t.trim_end_matches([')', '）'])
+            .trim_end_matches(|c: char| c != '(' && c != '（')
+            .trim_end_matches(['(', '（'])
+    } else {
+        t
+    };
     let core = if core.is_empty() { t } else { core };
     UNIT_ENDS.iter().any(|e| core.ends_with(e))
 }
@@ -584,19 +588,57 @@ pub fn signature_line(t: &str, era: &dyn EraSource) -> Option<Tail> {
 // ---------------------------------------------------------------------------------------------
 // The record's number, session and title, as the letter states them
 
-static NUMBER_IN_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"第\s*([0-9０-９]+)\s*[号號]").unwrap());
+static NUMBER_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(第)?\s*([A-Za-z]{0,4}[0-9０-９]+)\s*(?:([号號])|(?:代表|委员|委員)?(?:建议|建議|提案|议案|議案))")
+        .unwrap()
+});
 
-/// `…第150号提案…` → "150".
+/// The proposal's number as a title or opening states it: `…第150号提案…` → "150",
+/// `第JY0358号`, `3号建议` (no 第 when a kind word follows), `…第17代表建议` (a title that lost
+/// its 号). Never a document number's (`〔2023〕148号`) or a class number in brackets
+/// (`(农业水利类196号)`).
 pub fn number_in(t: &str) -> Option<String> {
-    NUMBER_IN_TITLE
-        .captures(t)
-        .map(|c| crate::fields::identifier(&c[1]))
+    NUMBER_IN_TITLE.captures_iter(t).find_map(|c| {
+        let whole = c.get(0)?;
+        let before = t[..whole.start()].chars().next_back();
+        if before.is_some_and(|b| "〕]】）)﹞类類".contains(b) || b.is_ascii_digit()) {
+            return None;
+        }
+        let di = c.get(1).is_some();
+        let hao = c.get(3).is_some();
+        // `3号` alone is too weak (a date, a house number): it needs 第 or a kind word.
+        let kind_after = hao && {
+            let rest = t[whole.end()..].trim_start();
+            [
+                "建议",
+                "建議",
+                "提案",
+                "议案",
+                "議案",
+                "代表建议",
+                "委员提案",
+            ]
+            .iter()
+            .any(|k| rest.starts_with(k))
+        };
+        (di || kind_after || !hao).then(|| crate::fields::identifier(&c[2]))
+    })
 }
 
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{Han}]{0,12}?[一二三四五六七八九十]+\s*[届屆]\s*[\p{Han}]{0,6}?[一二三四五六七八九十]+\s*次(?:全体|全體)?\s*(?:会议|會議|大会|大會|定期大会|定期大會)").unwrap()
 });
+
+/// The unit that names itself at the start of a letter's heading: `某县农业农村局对…的答复`,
+/// `某厅关于…提案的答复` → `某县农业农村局`, `某厅`.
+pub fn unit_in_title(t: &str) -> Option<String> {
+    let at = ["关于", "關於", "關于", "对", "對"]
+        .iter()
+        .filter_map(|w| t.find(w))
+        .min()?;
+    let unit = t[..at].trim();
+    is_unit(unit).then(|| unit.to_string())
+}
 
 /// The meeting named in a title: `关于区政协十一届三次会议第150号提案的答复` →
 /// `区政协十一届三次会议`.
@@ -952,6 +994,31 @@ mod tests {
     fn number_session_and_title_from_the_letter() {
         let t = "关于区政协十一届三次会议第150号提案的答复";
         assert_eq!(number_in(t).as_deref(), Some("150"));
+        for (t, want) in [
+            (
+                "某区住建委关于区十八届人大第三次会议第JY0358号建议办理情况的复函",
+                Some("JY0358"),
+            ),
+            ("关于区人大一届二次会议3号建议的回复", Some("3")),
+            ("某县应急管理局对县政协提案第17号的答复", Some("17")),
+            ("关于某区人大二届四次会议第17代表建议的答复", Some("17")),
+            (
+                "关于第03174号(农业水利类196号)提案答复的函摘要",
+                Some("03174"),
+            ),
+            ("某政发〔2023〕148号", None),
+            ("(农业水利类196号)", None),
+            ("2022年7月8日", None),
+        ] {
+            assert_eq!(number_in(t).as_deref(), want, "{t}");
+        }
+        for t in [
+            "楚溪县生态环境局关于答复县政协九届二次会议第92号提案的函",
+            "关于第031号提案答复的函摘要",
+        ] {
+            assert!(is_title_end(t), "{t}");
+        }
+        assert!(is_unit("鎮(zhèn)川縣衛生健康局"));
         assert_eq!(session_in(t).as_deref(), Some("区政协十一届三次会议"));
         assert_eq!(
             session_in("对市政协九届四次会议第63号提案的答复").as_deref(),

@@ -117,7 +117,25 @@ pub struct Parsed {
     pub findings: Vec<(usize, Code, String)>,
     /// A co-unit's letter (协办意见) addressed to the lead unit.
     pub co_unit: bool,
+    /// In a co-unit's letter, who the opening says filed the proposal (`现就致公党提出的…`).
+    pub named_proposer: Option<String>,
 }
+
+/// A co-unit's letter that says so only in its body: `提出协办意见如下`, `作为协办单位`.
+static CO_UNIT_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[协協会會][办辦]意[见見]|作[为為][协協会會][办辦]单位|作[为為][协協会會][办辦]單位",
+    )
+    .unwrap()
+});
+
+/// `就致公党提出的`, `对张三委员提出的`: who filed the proposal, as an opening names it.
+static NAMED_PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:就|对|對|由)\s*([^，,。：:；;\s《“「]{2,24}?)\s*(?:所|领衔|領銜|联名|聯名)?提出的",
+    )
+    .unwrap()
+});
 
 /// `您(们)提出的…收悉`, `你们提出的…已收到`: the sentence that names what is being answered.
 pub(crate) static OPENING: LazyLock<Regex> = LazyLock::new(|| {
@@ -309,10 +327,16 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Pars
             || t.contains("分办意见")
             || t.contains("協辦意見")
             || t.contains("會辦意見")
-    }) || parsed
-        .opening
-        .as_deref()
-        .is_some_and(|o| o.contains("转来的") || o.contains("轉來的"));
+    }) || parsed.opening.as_deref().is_some_and(|o| {
+        o.contains("转来的") || o.contains("轉來的") || CO_UNIT_BODY.is_match(text::head(o, 600))
+    });
+    if parsed.co_unit {
+        parsed.named_proposer = parsed.opening.as_deref().and_then(|o| {
+            NAMED_PROPOSER
+                .captures(text::head(o, 600))
+                .map(|c| c[1].trim().to_string())
+        });
+    }
     parsed.pieces = pieces.into_sorted();
     parsed
 }
