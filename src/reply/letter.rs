@@ -54,13 +54,22 @@ fn has_sentence_punct(t: &str) -> bool {
     t.contains(['。', '，', '；', '！', '？', ',', ';', '!', '?'])
 }
 
-static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Han}A-Za-z]{1,16}\s*[〔\[［【(（]\s*(?:19|20)[0-9]{2}\s*[〕\]］】)）]\s*第?\s*[0-9０-９]{1,5}\s*[号號]$").unwrap()
+/// A document number at the start of a line: `某政发〔2023〕148号`, `通科函[2023]12号`, or one
+/// that lost its closing bracket and 号 (`某农政发〔202419`, kept as printed).
+static DOC_NUMBER_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}A-Za-z]{1,16}\s*[〔\[［【(（﹝]\s*(?:19|20)[0-9]{2}(?:\s*[〕\]］】)）﹞]\s*第?\s*[0-9０-９]{1,5}\s*[号號]|[0-9]{1,5}(?:$|\s))").unwrap()
 });
 
-/// A document number on its own: `某政发〔2023〕148号`, `通科函[2023]12号`.
+/// A document number on its own: `某政发〔2023〕148号`, `通科函[2023]12号`, `某农政发〔202419`.
 pub fn is_doc_number(t: &str) -> bool {
-    DOC_NUMBER.is_match(t)
+    doc_number_start(t) == Some(t.trim_end().len())
+}
+
+/// Where a document number that opens `t` ends, if one does.
+pub fn doc_number_start(t: &str) -> Option<usize> {
+    DOC_NUMBER_START
+        .find(t)
+        .map(|m| m.as_str().trim_end().len())
 }
 
 /// A category code: `A类`, `B`, `A1`, `甲类`.
@@ -73,10 +82,24 @@ static FLAG: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// A handling-category flag: `[办理结果标注(A1)]`, `办理结果:B`, `办复类别：B类`. Returns the
-/// code's span.
+/// A code alone on a line, in brackets or not, with a stray bracket or not: `B类)`, `(A类)`.
+static BARE_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\[【(（]?\s*([A-DＡ-Ｄ][0-9]?\s*[类類])\s*[\]】)）]?$").unwrap()
+});
+
+/// `类别:提案`, `類別 工務`: a labeled class that is not a handling code, as written.
+static CLASS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:类别|類別|类\s+别|類\s+別)\s*[:：]\s*(\p{Han}{1,6})$").unwrap()
+});
+
+/// A handling-category flag: `[办理结果标注(A1)]`, `办理结果:B`, `办复类别：B类`, a code alone
+/// (`B类)`), a labeled class (`类别:提案`). Returns the code's span.
 pub fn category_flag(t: &str) -> Option<Span> {
-    FLAG.captures(t).and_then(|c| c.get(1)).map(|m| m.range())
+    FLAG.captures(t)
+        .or_else(|| BARE_FLAG.captures(t))
+        .or_else(|| CLASS_LABEL.captures(t))
+        .and_then(|c| c.get(1))
+        .map(|m| m.range())
 }
 
 static LEGEND: LazyLock<Regex> =

@@ -369,9 +369,16 @@ fn head<'t>(
         parsed.letter_title = Some(joined);
     }
 
-    for (k, &p) in paras.iter().enumerate() {
-        let t = p.text;
+    let items = paras.iter().enumerate().flat_map(|(k, &p)| {
         if title_lines.contains(&k) {
+            vec![(true, p)]
+        } else {
+            head_items(p).into_iter().map(|q| (false, q)).collect()
+        }
+    });
+    for (in_title, p) in items {
+        let t = p.text;
+        if in_title {
             pieces.push(Piece::new(Part::Body, p.start..p.end()));
             body.push(p);
         } else if letter::is_doc_number(t) {
@@ -392,11 +399,95 @@ fn head<'t>(
             frames(p, &[name], pieces, None);
         } else if let Some((label, value)) = letter::labeled(t) {
             keep_labeled(p, label, value, parsed, pieces);
+        } else if let Some((label, value)) = known_pair(t) {
+            let (norm, _) = crate::fields::labels::normalize(&t[label.clone()]);
+            let is_doc = crate::fields::labels::lookup(&norm)
+                .is_some_and(|l| l.field == crate::fields::labels::Field::DocNumber);
+            if is_doc && !value.is_empty() {
+                parsed
+                    .doc_number
+                    .get_or_insert_with(|| t[value.clone()].to_string());
+                pieces.push(Piece::new(Part::DocNumber, abs(p, &value)));
+                frames(p, &[value], pieces, None);
+            } else {
+                keep_labeled(p, label, value, parsed, pieces);
+            }
         } else {
             pieces.push(Piece::new(Part::Body, p.start..p.end()));
             body.push(p);
         }
     }
+}
+
+/// One line before the salutation cut into the items it runs together: each known `label:`
+/// starts an item (`文号:… 签发人:…`, a metadata line of six pairs), and a document number
+/// fused to what follows (`某发〔2021〕12号某局关于…`, `…〔2018〕23号A类`) is an item of its own.
+fn head_items(p: Para<'_>) -> Vec<Para<'_>> {
+    let t = p.text;
+    let mut starts: Vec<usize> = vec![0];
+    for (colon, _) in t.match_indices([':', '：']) {
+        if let Some(at) = label_before(t, colon)
+            && at > 0
+            && t[..at].ends_with(char::is_whitespace)
+        {
+            starts.push(at);
+        }
+    }
+    starts.push(t.len());
+    let mut out = Vec::new();
+    for w in starts.windows(2) {
+        let q = Para {
+            start: p.start + w[0],
+            text: t[w[0]..w[1]].trim_end(),
+        };
+        if q.text.is_empty() {
+            continue;
+        }
+        match letter::doc_number_start(q.text) {
+            Some(end) if end < q.text.len() && !q.text[end..].trim().is_empty() => {
+                out.push(Para {
+                    start: q.start,
+                    text: &q.text[..end],
+                });
+                out.push(q.from(end));
+            }
+            _ => out.push(q),
+        }
+    }
+    out
+}
+
+/// Where the known label that ends right before the colon at `colon` starts: the longest run of
+/// characters (spaces allowed inside, `文  号`) that is a label of the vocabulary.
+fn label_before(t: &str, colon: usize) -> Option<usize> {
+    let before = &t[..colon];
+    let mut best = None;
+    for (n, (i, c)) in before.char_indices().rev().enumerate() {
+        if !(c.is_whitespace() || c.is_alphabetic()) || n > 12 {
+            break;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let (norm, _) = crate::fields::labels::normalize(&before[i..]);
+        if crate::fields::labels::lookup(&norm).is_some() {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+/// `label:value` with a known label of the vocabulary: (label span, value span).
+fn known_pair(t: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let colon = t.find([':', '：'])?;
+    let at = label_before(t, colon)?;
+    if at != 0 {
+        return None;
+    }
+    let after = colon + t[colon..].chars().next()?.len_utf8();
+    let value = &t[after..];
+    let lead = value.len() - value.trim_start().len();
+    Some((0..colon, after + lead..t.len()))
 }
 
 fn keep_labeled(

@@ -132,6 +132,10 @@ const FRAME_WORDS: &[&str] = &[
     "单位负责人",
     "單位負責人",
     "承办领导",
+    "文号",
+    "文號",
+    "发文字号",
+    "發文字號",
 ];
 
 /// The nothing-lost check: every non-whitespace character of each record's reply, in order, is
@@ -265,6 +269,10 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                         .chain(FRAME_WORDS)
                     {
                         rest = rest.replace(w, "");
+                    }
+                    // A label whose value is kept in `extra` under it is its key there.
+                    for key in r.extra.keys() {
+                        rest = rest.replace(key.as_str(), "");
                     }
                     assert!(
                         !rest.chars().any(|c| c.is_alphanumeric()),
