@@ -357,21 +357,34 @@ fn head<'t>(
         while start > 0
             && end - start < 3
             && letter::is_title_part(paras[start - 1].text)
-            && !letter::is_doc_number(paras[start - 1].text)
+            && letter::doc_number_start(paras[start - 1].text).is_none()
         {
             start -= 1;
         }
         title_lines = start..end + 1;
         let joined: String = paras[title_lines.clone()]
             .iter()
-            .map(|p| text::without_spaces(p.text))
+            .map(|p| text::without_spaces(&p.text[title_from(p.text)..]))
             .collect();
         parsed.letter_title = Some(joined);
     }
 
     let items = paras.iter().enumerate().flat_map(|(k, &p)| {
         if title_lines.contains(&k) {
-            vec![(true, p)]
+            // A document number fused to the title's start (`某水〔2022〕87号某局关于…`).
+            match title_from(p.text) {
+                0 => vec![(true, p)],
+                at => vec![
+                    (
+                        false,
+                        Para {
+                            start: p.start,
+                            text: &p.text[..at],
+                        },
+                    ),
+                    (true, p.from(at)),
+                ],
+            }
         } else {
             head_items(p).into_iter().map(|q| (false, q)).collect()
         }
@@ -417,6 +430,13 @@ fn head<'t>(
             body.push(p);
         }
     }
+}
+
+/// Where a title line's own text starts: after a document number fused to its start.
+fn title_from(t: &str) -> usize {
+    letter::doc_number_start(t)
+        .filter(|&end| !t[end..].trim().is_empty())
+        .unwrap_or(0)
 }
 
 /// One line before the salutation cut into the items it runs together: each known `label:`
