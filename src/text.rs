@@ -68,7 +68,10 @@ fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
         };
         let rest = &line[end..];
         let so_far = line[para_start..i].trim();
-        let breaks = if marker(rest).is_some() || starts_letter_label(rest) {
+        let breaks = if marker(rest).is_some()
+            || starts_letter_label(rest)
+            || ends_foot_value(so_far, prev, rest)
+        {
             true
         } else if matches!(prev, ':' | '：') {
             !is_inline_label(so_far)
@@ -136,8 +139,10 @@ fn ends_head_item(so_far: &str) -> bool {
             || letter::category_flag(so_far).is_some())
 }
 
-/// `… 联系人:孙丽`, `… 抄送：…`: a letter's foot label after a space starts a new line.
+/// `… 联系人:孙丽`, `… 抄送：…`, `… (联系人:…`, `… 联系电话;…`: a letter's foot label after a
+/// space starts a new line.
 fn starts_letter_label(rest: &str) -> bool {
+    let rest = rest.trim_start_matches(['(', '（', '[', '【']);
     // Most spaces are followed by something that cannot start a label, and need go no further.
     if !rest
         .chars()
@@ -147,10 +152,41 @@ fn starts_letter_label(rest: &str) -> bool {
         return false;
     }
     // Labels are at most a dozen characters: look for the colon in the first 40 bytes only.
-    let Some(colon) = head(rest, 40).find([':', '：']) else {
+    let Some(colon) = head(rest, 40).find([':', '：', ';', '；', '︰']) else {
         return false;
     };
     colon > 0 && crate::fields::labels::is_letter_label(&rest[..colon])
+}
+
+/// In a one-line letter's foot, a space also ends a line after a phone number (`联系电话:
+/// 189******7415 某局`), and after the signing unit when a date follows (`某局 2016年5月12日`), or
+/// before a bracketed note (`… (此件公开发布)`).
+fn ends_foot_value(so_far: &str, prev: char, rest: &str) -> bool {
+    let next = rest.chars().next();
+    if (prev.is_ascii_digit() || prev == '*')
+        && !next.is_some_and(|c| c.is_ascii_digit())
+        && so_far.len() <= 240
+        && crate::reply::letter::contact(so_far).is_some()
+    {
+        return true;
+    }
+    if next.is_some_and(|c| c.is_ascii_digit() || "二〇○".contains(c))
+        && so_far.len() <= 120
+        && crate::reply::letter::is_unit(so_far)
+        && (rest
+            .get(..4)
+            .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+            || rest.starts_with('二'))
+    {
+        return true;
+    }
+    matches!(next, Some('(' | '（'))
+        && crate::reply::letter::is_note(
+            head(rest, 80)
+                .split_inclusive([')', '）'])
+                .next()
+                .unwrap_or(""),
+        )
 }
 
 /// `联系人: 张三` keeps its space: a short known label before the colon is not a sentence.

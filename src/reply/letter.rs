@@ -200,12 +200,41 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
             });
         }
     }
+    // An empty label line (`反馈时间:`, `联系人:`) addresses no one.
+    let not_a_label = |name: &str| {
+        let (norm, _) = crate::fields::labels::normalize(name);
+        crate::fields::labels::lookup(&norm).is_none()
+            && !["时间", "時間", "日期", "时限", "期限", "编号", "編號"]
+                .iter()
+                .any(|e| norm.ends_with(e))
+    };
     if let Some(name) = body.strip_suffix([':', '：']) {
         let name = name.trim_end();
-        if short(name) && !super::OPENING.is_match(name) && !is_title_end(name) {
+        if short(name) && !super::OPENING.is_match(name) && !is_title_end(name) && not_a_label(name)
+        {
             return Some(Salutation {
                 name: from..from + name.len(),
                 rest: None,
+            });
+        }
+    }
+    // Run into the opening on one line: `张三代表:你提出的…`.
+    if let Some(colon) = crate::text::head(body, 120).find([':', '：']) {
+        let name = body[..colon].trim_end();
+        let after = colon + body[colon..].chars().next().map_or(1, char::len_utf8);
+        let rest = &body[after..];
+        if short(name)
+            && not_a_label(name)
+            && PERSON_TITLES
+                .iter()
+                .chain(BODY_ENDS)
+                .any(|e| name.ends_with(e))
+            && super::opens(rest)
+        {
+            let lead = rest.len() - rest.trim_start().len();
+            return Some(Salutation {
+                name: from..from + name.len(),
+                rest: Some(from + after + lead),
             });
         }
     }
@@ -886,6 +915,16 @@ mod tests {
         assert!(is_legend("注：A类为已经解决"));
         assert!(is_legend("C类：因条件限制暂时不能解决"));
         assert!(!is_legend("我们把问题分为A类和B类两种情况处理。"));
+    }
+
+    #[test]
+    fn salutations_run_into_the_opening_and_empty_labels() {
+        let t = "杨一代表:你提出的“关于修路的议案”,已交由我局研究办理,现答复如下:";
+        let s = salutation(t, None).unwrap();
+        assert_eq!(&t[s.name.clone()], "杨一代表");
+        assert!(t[s.rest.unwrap()..].starts_with("你提出的"));
+        assert_eq!(salutation("反馈时间:", Some("您提出的建议收悉")), None);
+        assert_eq!(salutation("联系人:", None), None);
     }
 
     #[test]

@@ -155,7 +155,7 @@ static CLOSINGS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
             r"|^以上(?:答[复覆]|意[见見]|[办辦]理情[况況])",
         ),
         r"^如(?:您)?(?:[对對]|有).{0,40}(?:意[见見]|建[议議]|[问問]题|疑[问問]|不[满滿]意)",
-        r"^[欢歡]迎.{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
+        r"^(?:[欢歡]迎|希望).{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
         r"^(?:[请請]|敬[请請]|[烦煩][请請]).{0,40}(?:反[馈饋]|填[写寫]|寄回|意[见見]表|征[询詢])",
         r"^.{0,30}是否[满滿]意",
     ]
@@ -193,7 +193,7 @@ pub(crate) fn is_closing(t: &str) -> bool {
             | '以'
     ) && thanks.is_match(t))
         || (first == '如' && if_any.is_match(t))
-        || (matches!(first, '欢' | '歡') && welcome.is_match(t))
+        || (matches!(first, '欢' | '歡' | '希') && welcome.is_match(t))
         || (matches!(first, '请' | '請' | '敬' | '烦' | '煩') && please.is_match(t))
         // Thirty characters of at most four bytes, then 是否 (a byte search built once: `str`'s
         // substring search sets itself up again on every paragraph).
