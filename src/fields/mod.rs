@@ -131,6 +131,9 @@ enum Slot {
 }
 
 /// Walks the cells of one input and returns its records.
+/// How many colon-less label lines make a text a table of label lines.
+const LABEL_LINES: usize = 4;
+
 pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector<'_>) -> Vec<RawRecord<'t>> {
     let mut w = Walker {
         done: Vec::new(),
@@ -193,6 +196,21 @@ impl<'t> Walker<'t, '_, '_> {
     /// from the first line that is not one, a letter is the record's reply.
     fn text_block(&mut self, c: Cell<'t>) {
         let lines = c.lines();
+        // A table written as label lines, each value on the line after its label, no colons
+        // (Taiwan council pages): every line is a cell, as if the pipes were there.
+        let bare_labels = lines
+            .iter()
+            .filter(|l| {
+                !l.text.contains([':', '：'])
+                    && matches!(classify(**l), Class::Label(Pending { label: Some(_), .. }))
+            })
+            .count();
+        if bare_labels >= LABEL_LINES {
+            for line in lines {
+                self.cell(line);
+            }
+            return;
+        }
         let first_text = lines.iter().position(|l| {
             !matches!(
                 classify(*l),
