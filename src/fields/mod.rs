@@ -172,6 +172,16 @@ impl<'t> Walker<'t, '_, '_> {
                     self.open(next, c.start);
                     self.cell(value);
                 }
+                // A short label (`瀏覽量`, `文号`) left empty at the end of the page's rows: the
+                // letter that follows is not its value.
+                Class::Text
+                    if !p.takes_long_text()
+                        && scan::has_newline(c.text)
+                        && crate::reply::looks_like_letter(c.text) =>
+                {
+                    self.empty(p);
+                    self.cell(c);
+                }
                 _ => self.value_with_trailing_label(p, c),
             }
             return;
