@@ -336,17 +336,9 @@ impl<'t> Walker<'t, '_, '_> {
             }
             Some(Field::Title) => set_once(&mut cur.title, v, p, &mut cur.extra),
             Some(Field::Category) => set_once(&mut cur.category, v, p, &mut cur.extra),
-            Some(Field::DocNumber | Field::Session) => {
-                // Kept in `extra` under its own label as well as in its slot, which later
-                // stages read for kind inference.
-                let slot = if field == Some(Field::DocNumber) {
-                    &mut cur.doc_number
-                } else {
-                    &mut cur.session
-                };
-                slot.get_or_insert(v);
-                cur.extra.push((p.written, v));
-            }
+            // Mapped cells are not kept in `extra` too: it holds only what is not mapped.
+            Some(Field::DocNumber) => set_once(&mut cur.doc_number, v, p, &mut cur.extra),
+            Some(Field::Session) => set_once(&mut cur.session, v, p, &mut cur.extra),
             Some(Field::Content) => {
                 cur.content.push(v);
                 self.last = Some(Slot::Content);

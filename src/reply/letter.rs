@@ -678,7 +678,7 @@ pub fn number_in(t: &str) -> Option<String> {
 }
 
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{Han}]{0,12}?[一二三四五六七八九十]+\s*[届屆]\s*[\p{Han}]{0,6}?[一二三四五六七八九十]+\s*次(?:全体|全體)?\s*(?:会议|會議|大会|大會|定期大会|定期大會)").unwrap()
+    Regex::new(r"[\p{Han}0-9０-９]{0,24}?[一二三四五六七八九十]+\s*[届屆]\s*[\p{Han}]{0,6}?[一二三四五六七八九十]+\s*次(?:全体|全體)?\s*(?:会议|會議|大会|大會|定期大会|定期大會)").unwrap()
 });
 
 /// The unit that names itself at the start of a letter's heading: `某县农业农村局对…的答复`,

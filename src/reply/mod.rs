@@ -395,8 +395,7 @@ fn head<'t>(
             pieces.push(Piece::new(Part::Body, p.start..p.end()));
             body.push(p);
         } else if letter::is_doc_number(t) {
-            parsed.doc_number.get_or_insert_with(|| t.to_string());
-            pieces.push(Piece::new(Part::DocNumber, p.start..p.end()));
+            doc_number(parsed, pieces, p, 0..t.len());
         } else if let Some(code) = letter::category_flag(t) {
             parsed
                 .category
@@ -417,11 +416,7 @@ fn head<'t>(
             let is_doc = crate::fields::labels::lookup(&norm)
                 .is_some_and(|l| l.field == crate::fields::labels::Field::DocNumber);
             if is_doc && !value.is_empty() {
-                parsed
-                    .doc_number
-                    .get_or_insert_with(|| t[value.clone()].to_string());
-                pieces.push(Piece::new(Part::DocNumber, abs(p, &value)));
-                frames(p, &[value], pieces, None);
+                doc_number(parsed, pieces, p, value);
             } else {
                 keep_labeled(p, label, value, parsed, pieces);
             }
@@ -431,6 +426,26 @@ fn head<'t>(
         }
     }
 }
+
+/// The letter's document number; a second one (a metadata line and a heading that disagree)
+/// is kept in `extra` under 文号, not dropped.
+fn doc_number(parsed: &mut Parsed, pieces: &mut Pieces, p: Para<'_>, span: Range<usize>) {
+    let value = p.text[span.clone()].to_string();
+    if parsed.doc_number.is_none() {
+        parsed.doc_number = Some(value);
+        pieces.push(Piece::new(Part::DocNumber, abs(p, &span)));
+    } else {
+        parsed.extra.push((DOC_NUMBER_KEY.into(), value));
+        pieces.push(Piece::new(
+            Part::Extra(DOC_NUMBER_KEY.into()),
+            abs(p, &span),
+        ));
+    }
+    frames(p, &[span], pieces, None);
+}
+
+/// The `extra` key for a second document number.
+const DOC_NUMBER_KEY: &str = "文号";
 
 /// Where a title line's own text starts: after a document number fused to its start.
 fn title_from(t: &str) -> usize {
