@@ -1,4 +1,4 @@
-//! Dates as the records write them (FORMAT.md §4), parsed by one function that every stage uses.
+//! Dates as the records write them (docs/format.md §9), parsed by one function that every stage uses.
 //! A date that could be read two ways is reported as ambiguous, never guessed.
 
 use std::fmt;

@@ -110,13 +110,37 @@ fn read(
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
+    let mut findings = Vec::new();
+    let text = match cp1252::repair(&text) {
+        Some(r) => {
+            if r.repaired > 0 {
+                findings.push((
+                    r.first_repaired,
+                    Code::Repaired,
+                    format!(
+                        "{} character(s) of UTF-8 shown as Windows-1252 (mojibake) were repaired",
+                        r.repaired
+                    ),
+                ));
+            }
+            if let Some(at) = r.first_left {
+                findings.push((
+                    at,
+                    Code::Misdecoded,
+                    "text looks like UTF-8 shown as Windows-1252 (mojibake) whose lost bytes cannot be repaired"
+                        .into(),
+                ));
+            }
+            Cow::Owned(r.text)
+        }
+        None => text,
+    };
     // One pass over the text for control bytes and for hints of damage.
     let (damage, binary) = damage::<true>(&text, had_errors);
     if let Some(offset) = binary {
         return Err(DecodeError::Binary { offset });
     }
 
-    let mut findings = Vec::new();
     if had_errors {
         let first = text.find('\u{FFFD}').unwrap_or(0);
         let n = text.matches('\u{FFFD}').count();
@@ -129,8 +153,237 @@ fn read(
             ),
         ));
     }
+    // Text already found damaged is not reported twice for the same run.
+    let damaged = damage.iter().any(|(_, code, _)| *code == Code::Misdecoded);
     findings.extend(damage);
+    if let Some(at) = (!damaged).then(|| out_of_step(&text)).flatten() {
+        findings.push((
+            at,
+            Code::Misdecoded,
+            "a run of rare characters where common ones belong: two-byte text (GBK) read one byte out of step"
+                .into(),
+        ));
+    }
     Ok((text, encoding.name(), findings))
+}
+
+/// Where GBK text read one byte out of step shows: each character then pairs the second byte of
+/// one with the first of the next, and what comes out is mostly characters that no ordinary text
+/// uses. A run of twelve Chinese characters with four or more outside the common sets (GB2312
+/// level 1, the 3,755 characters of everyday simplified text; Big5's 5,401 common characters of
+/// traditional text) is such a run: ordinary letters hold about one such character in a thousand.
+fn out_of_step(text: &str) -> Option<usize> {
+    const WINDOW: usize = 12;
+    const RARE: u32 = 4;
+    let mut recent: u32 = 0; // the last WINDOW characters, one bit each (1 = rare)
+    let mut seen = 0usize;
+    for (i, c) in text.char_indices() {
+        if !('\u{4e00}'..='\u{9fff}').contains(&c) {
+            (recent, seen) = (0, 0);
+            continue;
+        }
+        recent = ((recent << 1) | u32::from(!is_common(c))) & ((1 << WINDOW) - 1);
+        seen += 1;
+        if seen >= RARE as usize && recent.count_ones() >= RARE {
+            // Where the window starts, roughly: the run's first rare character is near.
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Whether a character is among the common ones of GB2312 (level 1) or Big5 (common), from a
+/// bitmap over U+4E00–U+9FFF built once from encoding_rs's own tables.
+fn is_common(c: char) -> bool {
+    static COMMON: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; (0x9FFF - 0x4E00 + 64) / 64];
+        let mut buf = [0u8; 4];
+        for cp in 0x4E00u32..=0x9FFF {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s: &str = c.encode_utf8(&mut buf);
+            let (gbk, _, gbk_err) = encoding_rs::GBK.encode(s);
+            let (big5, _, big5_err) = encoding_rs::BIG5.encode(s);
+            let gb_l1 = !gbk_err
+                && matches!(&gbk[..], [a, b] if (0xB0..=0xD7).contains(a) && (0xA1..=0xFE).contains(b));
+            let big5_common = !big5_err
+                && matches!(&big5[..], [a, b] if (0xA440..=0xC67E).contains(&(u16::from(*a) << 8 | u16::from(*b))));
+            if gb_l1 || big5_common {
+                let k = (cp - 0x4E00) as usize;
+                bits[k / 64] |= 1 << (k % 64);
+            }
+        }
+        bits
+    });
+    let k = (c as u32 - 0x4E00) as usize;
+    COMMON[k / 64] & (1 << (k % 64)) != 0
+}
+
+/// UTF-8 that was decoded as Windows-1252 and saved again (`å…³äºŽ` for `关于`), repaired where
+/// it can be exactly, as ftfy does: each run of characters that Windows-1252 gives for the bytes
+/// 0x80–0xFF is turned back into those bytes, and every complete UTF-8 sequence of three or four
+/// bytes among them becomes its character again. Nothing is guessed: a sequence that lost a byte
+/// (Windows-1252 has no character for 0x81, 0x8D, 0x8F, 0x90, 0x9D, and some pages dropped them)
+/// stays as it was, and is reported.
+mod cp1252 {
+    /// The text with what could be repaired, and where.
+    pub struct Repair {
+        pub text: String,
+        pub repaired: usize,
+        pub first_repaired: usize,
+        /// Where the first run that could not be repaired whole is, in `text`.
+        pub first_left: Option<usize>,
+    }
+
+    /// The byte Windows-1252 shows as `c`, for the bytes 0x80–0xFF (the C1 code points stand for
+    /// the five bytes it leaves undefined, as browsers decode them).
+    fn byte(c: char) -> Option<u8> {
+        let b = match c {
+            '\u{80}'..='\u{ff}' => c as u32 as u8,
+            '€' => 0x80,
+            '‚' => 0x82,
+            'ƒ' => 0x83,
+            '„' => 0x84,
+            '…' => 0x85,
+            '†' => 0x86,
+            '‡' => 0x87,
+            'ˆ' => 0x88,
+            '‰' => 0x89,
+            'Š' => 0x8A,
+            '‹' => 0x8B,
+            'Œ' => 0x8C,
+            'Ž' => 0x8E,
+            '\u{2018}' => 0x91,
+            '\u{2019}' => 0x92,
+            '\u{201C}' => 0x93,
+            '\u{201D}' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            '˜' => 0x98,
+            '™' => 0x99,
+            'š' => 0x9A,
+            '›' => 0x9B,
+            'œ' => 0x9C,
+            'ž' => 0x9E,
+            'Ÿ' => 0x9F,
+            _ => return None,
+        };
+        Some(b)
+    }
+
+    /// `None` when the text shows no sign of it (no lead character of a three- or four-byte
+    /// sequence, `à`–`ô`, U+00E0–U+00F4, which Chinese text never holds).
+    pub fn repair(text: &str) -> Option<Repair> {
+        // Every such lead is the two bytes C3 A0–C3 B4 in the text: one byte search rules most
+        // text out.
+        memchr::memchr(0xC3, text.as_bytes())?;
+        let mut out = String::with_capacity(text.len());
+        let (mut repaired, mut first_repaired, mut first_left) = (0, None, None);
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (_, c) = chars[i];
+            let Some(lead) = byte(c).filter(|b| (0xE0..=0xF4).contains(b)) else {
+                out.push(c);
+                i += 1;
+                continue;
+            };
+            let need = if lead >= 0xF0 { 4 } else { 3 };
+            let mut bytes = vec![lead];
+            let mut j = i + 1;
+            while bytes.len() < need
+                && let Some(b) = chars.get(j).and_then(|&(_, c)| byte(c))
+                && (0x80..=0xBF).contains(&b)
+            {
+                bytes.push(b);
+                j += 1;
+            }
+            match std::str::from_utf8(&bytes)
+                .ok()
+                .filter(|_| bytes.len() == need)
+            {
+                Some(s) => {
+                    first_repaired.get_or_insert(out.len());
+                    out.push_str(s);
+                    repaired += 1;
+                    i = j;
+                }
+                None => {
+                    // A lead with too few continuation characters after it: a lost byte.
+                    if bytes.len() > 1 {
+                        first_left.get_or_insert(out.len());
+                    }
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        (repaired > 0).then(|| Repair {
+            text: out,
+            repaired,
+            first_repaired: first_repaired.unwrap_or(0),
+            first_left,
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// What a page does to UTF-8 when it shows it as Windows-1252.
+        fn garble(s: &str) -> String {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(s.as_bytes());
+            text.into_owned()
+        }
+
+        #[test]
+        fn mojibake_is_repaired_exactly() {
+            let original = "关于加强社区养老服务的提案";
+            let garbled = garble(original);
+            assert_ne!(garbled, original);
+            let r = repair(&garbled).unwrap();
+            assert_eq!(r.text, original);
+            assert_eq!(r.repaired, original.chars().count());
+            assert_eq!(r.first_left, None);
+            // mixed with clean text on both sides
+            let mixed = format!("标题: | {} | 答复", garble("市政协五届"));
+            assert_eq!(repair(&mixed).unwrap().text, "标题: | 市政协五届 | 答复");
+        }
+
+        #[test]
+        fn lost_bytes_are_left_and_reported() {
+            // 协 is E5 8D 8F: both continuation bytes are undefined in Windows-1252 and a page
+            // drops them.
+            let garbled = format!("{}{}", "å", garble("关于"));
+            let r = repair(&garbled).unwrap();
+            assert_eq!(r.text, "å关于");
+            assert_eq!(r.first_left, None, "a lone lead is text, not a lost byte");
+            let lost = format!("{}{}", garble("关于"), "å\u{8d}");
+            let r = repair(&lost).unwrap();
+            assert!(r.text.starts_with("关于"));
+            assert!(r.first_left.is_some());
+        }
+
+        #[test]
+        fn gbk_read_out_of_step_is_found() {
+            // 中文 text saved as GBK, read from its second byte on.
+            let clean = "关于加强乡镇卫生院建设的建议已交我局办理现答复如下";
+            let (gbk, _, _) = encoding_rs::GBK.encode(clean);
+            let (shifted, _, _) = encoding_rs::GBK.decode(&gbk[1..]);
+            assert!(super::super::out_of_step(&shifted).is_some(), "{shifted}");
+            assert_eq!(super::super::out_of_step(clean), None);
+            let traditional = "關於改善鄉村衛生室診療條件配備常用設備的建議已由我局牽頭辦理";
+            assert_eq!(super::super::out_of_step(traditional), None);
+        }
+
+        #[test]
+        fn clean_and_latin_text_is_left_alone() {
+            assert!(repair("关于加强社区养老服务的提案").is_none());
+            assert!(repair("Café à Paris, Müller").is_none());
+        }
+    }
 }
 
 fn decode_as<'b>(enc: &'static Encoding, body: &'b [u8]) -> (Cow<'b, str>, bool) {

@@ -69,7 +69,8 @@ codes! {
     LeadAlsoAssisting = "lead-also-assisting", Warning, "a lead unit is also listed as a co-unit";
     EmptyUnit = "empty-unit", Warning, "an empty item in a unit list (甲局、、乙局)";
     DuplicateNumber = "duplicate-number", Error, "the same kind + number (+ session) twice in one run";
-    Misdecoded = "misdecoded-text", Error, "U+FFFD, runs of ?, or UTF-8 read as GBK: text was mis-decoded";
+    Misdecoded = "misdecoded-text", Error, "U+FFFD, runs of ?, UTF-8 read as GBK, GBK read out of step, or UTF-8 shown as Windows-1252 that lost bytes: text was mis-decoded";
+    Repaired = "repaired-text", Warning, "UTF-8 that was shown as Windows-1252 (mojibake) and was repaired exactly";
     MalformedBytes = "malformed-bytes", Warning, "byte sequences invalid in the input's encoding, replaced by U+FFFD";
     UnlabeledCell = "unlabeled-cell", Warning, "a table cell with no label before it (kept in extra._unlabeled)";
     UnknownLabel = "unknown-label", Note, "a labeled cell propex does not map (kept in extra)";

@@ -1,5 +1,5 @@
 //! Shared text rules used by the `fields` and `reply` stages: where a paragraph breaks in
-//! flattened text, and what counts as an outline marker (FORMAT.md §2 and §3).
+//! flattened text, and what counts as an outline marker (docs/format.md §2, §6).
 
 use crate::scan::{self, Class};
 

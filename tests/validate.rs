@@ -99,6 +99,11 @@ fn cases() -> Vec<(Code, String, Vec<u8>)> {
         ),
         (Code::MalformedBytes, "r.txt".into(), malformed),
         raw(
+            Code::Repaired,
+            // 社区 as UTF-8 bytes shown as Windows-1252, the way some mirror pages save it.
+            edit("关于加强社区服务的提案", "关于加强ç¤¾åŒº服务的提案"),
+        ),
+        raw(
             Code::UnlabeledCell,
             edit(
                 "标题: | 关于加强社区服务的提案 | |||",

@@ -1,4 +1,4 @@
-//! The label vocabulary of the `fields` stage (FORMAT.md §2): every wording seen for each field,
+//! The label vocabulary of the `fields` stage (docs/format.md §2, §3): every wording seen for each field,
 //! in simplified characters; traditional labels are folded onto them before lookup.
 
 use std::borrow::Cow;

@@ -478,7 +478,9 @@ fn classify(c: Cell<'_>) -> Class<'_> {
         let after = colon + t[colon..].chars().next().map_or(1, char::len_utf8);
         let (norm, trad) = labels::normalize(label);
         let known = labels::lookup(&norm);
-        if known.is_some() || looks_like_label(&norm) {
+        // `某某委员: 您提出的…收悉` is a salutation running into a letter, not a label.
+        let letter = || known.is_none() && crate::reply::looks_like_letter(&t[after..]);
+        if known.is_some() || (looks_like_label(&norm) && !letter()) {
             let value = c.slice(after..t.len(), false);
             if !value.text.is_empty() && !value.text.starts_with([':', '：']) {
                 return Class::Inline(pending(known, label, trad), value);

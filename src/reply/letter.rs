@@ -1,4 +1,4 @@
-//! The parts of a published reply letter around its body (FORMAT.md §3): title lines, document
+//! The parts of a published reply letter around its body (docs/format.md §4, §5, §7): title lines, document
 //! number and flags before the salutation; closing, signature, contacts, copy-to and category
 //! lines after the body. Each reader looks at one paragraph and says which bytes of it are what.
 
@@ -1113,7 +1113,7 @@ mod tests {
         assert_eq!(title_in_opening("感谢您的关心。"), None);
     }
 
-    /// Openings in the shapes real letters use (FORMAT.md §6), each with the title it names.
+    /// Openings in the shapes real letters use (docs/format.md §5), each with the title it names.
     #[test]
     fn titles_in_real_openings() {
         for (t, want) in [
