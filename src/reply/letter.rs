@@ -170,9 +170,9 @@ const BODY_ENDS: &[&str] = &[
 /// Reads a salutation: `张三代表:`, `尊敬的李四委员：`, `某某委员会:`, `王五委员，您好！`,
 /// `甲、乙、丙委员` (no colon, when `next` opens the letter).
 pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
-    let honorific = ["尊敬的", "尊敬的各位"]
+    // Longest first: `尊敬的各位`, `尊敬的`, and `尊敬` without 的 as some letters write it.
+    let honorific = ["尊敬的各位", "尊敬的", "尊敬"]
         .iter()
-        .rev()
         .find_map(|h| t.strip_prefix(h).map(|_| h.len()))
         .unwrap_or(0);
     let body = &t[honorific..];

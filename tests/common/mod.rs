@@ -83,6 +83,7 @@ pub fn assert_valid(what: &str, value: &serde_json::Value) {
 const FRAME_WORDS: &[&str] = &[
     "尊敬的各位",
     "尊敬的",
+    "尊敬",
     "抄送",
     "抄报",
     "抄報",
