@@ -314,11 +314,21 @@ fn assemble(
             addressee
         }
     });
+    // A cell with no label that names the reply (`|关于…第17号建议的答复|`) is a page title too.
+    let unlabeled_title = extra
+        .get(fields::UNLABELED)
+        .and_then(|v| v.lines().find(|l| REPLY_WORD.is_match(l)))
+        .map(str::to_string);
     let number = typed.number.or_else(|| {
-        [&letter.letter_title, &typed.page_title, &letter.opening]
-            .into_iter()
-            .flatten()
-            .find_map(|t| reply::letter::number_in(t))
+        [
+            &letter.letter_title,
+            &typed.page_title,
+            &unlabeled_title,
+            &letter.opening,
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|t| reply::letter::number_in(t))
     });
     let session = typed.session.or_else(|| {
         [&letter.letter_title, &typed.page_title, &letter.opening]
@@ -371,6 +381,10 @@ fn assemble(
     };
     (record, span)
 }
+
+/// A reply's name: what a page title cell says it is.
+static REPLY_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"答复|答覆|回复|回覆|复函|復函").unwrap());
 
 /// What a record says about its kind, strongest first.
 struct KindEvidence<'a> {

@@ -137,6 +137,8 @@ fn ends_head_item(so_far: &str) -> bool {
         && (letter::is_title_end(so_far)
             || letter::is_doc_number(so_far)
             || letter::category_flag(so_far).is_some())
+        // `签发人:某某 关于…`: a signer's name is a few characters, then the next item.
+        || letter::signer(so_far).is_some_and(|s| so_far[s].chars().count() <= 4)
 }
 
 /// `… 联系人:孙丽`, `… 抄送：…`, `… (联系人:…`, `… 联系电话;…`: a letter's foot label after a

@@ -221,34 +221,50 @@ impl<'t> Walker<'t, '_, '_> {
             }
             return;
         }
-        let first_text = lines.iter().position(|l| {
-            !matches!(
-                classify(*l),
-                Class::Label(Pending { label: Some(_), .. })
-                    | Class::Inline(Pending { label: Some(_), .. }, _)
-            )
-        });
-        let Some(k) = first_text else {
-            for line in lines {
-                self.cell(line);
+        // Known labels, and short `label:value` rows of labels propex does not know
+        // (`交办日期:…`, `反馈时间:`) that sit among them.
+        let is_label_line = |l: Cell<'_>| match classify(l) {
+            Class::Label(Pending { label: Some(_), .. })
+            | Class::Inline(Pending { label: Some(_), .. }, _) => true,
+            // A salutation (`某某代表:`) looks like one too, and is not.
+            Class::Label(_) => crate::reply::letter::salutation(l.text, None).is_none(),
+            Class::Inline(_, v) => {
+                v.text.len() <= 120
+                    && !crate::reply::starts_letter(v.text, None)
+                    && crate::reply::letter::salutation(l.text, None).is_none()
             }
-            return;
+            Class::Text => false,
         };
-        let rest = c.slice(lines[k].start - c.start..c.text.len(), true);
-        if self.cur.reply.is_empty() && crate::reply::looks_like_letter(rest.text) {
-            for &line in &lines[..k] {
+        let mut k = 0;
+        while k < lines.len() {
+            let line = lines[k];
+            if is_label_line(line) {
                 self.cell(line);
+                k += 1;
+                continue;
             }
-            if let Some(p) = self.pending.take() {
-                self.empty(p);
-            }
-            self.cur.start = self.cur.start.min(c.start);
-            self.cur.reply.push(Value::from(rest));
-            self.last = Some(Slot::Reply);
-        } else {
-            for line in lines {
+            // A label on its own line (`内 容:`) takes the line after it as its value, unless
+            // that line starts the letter.
+            let next = lines.get(k + 1).map(|n| n.text);
+            if self.pending.is_some() && !crate::reply::starts_letter(line.text, next) {
                 self.cell(line);
+                k += 1;
+                continue;
             }
+            let rest = c.slice(line.start - c.start..c.text.len(), true);
+            if self.cur.reply.is_empty() && crate::reply::looks_like_letter(rest.text) {
+                if let Some(p) = self.pending.take() {
+                    self.empty(p);
+                }
+                self.cur.start = self.cur.start.min(c.start);
+                self.cur.reply.push(Value::from(rest));
+                self.last = Some(Slot::Reply);
+                return;
+            }
+            break;
+        }
+        for &line in &lines[k..] {
+            self.cell(line);
         }
     }
 

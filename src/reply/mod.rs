@@ -208,6 +208,16 @@ pub(crate) fn opens(t: &str) -> bool {
 
 /// Whether a block of text without labels is a reply letter: an opening sentence, a salutation
 /// or a reply title line near its start. Only the first few kilobytes are looked at.
+/// Whether a line can be the first of a letter: its title, a document number or flag, the
+/// salutation (`next` is the line after it), or the opening.
+pub fn starts_letter(t: &str, next: Option<&str>) -> bool {
+    letter::is_title_end(t)
+        || letter::doc_number_start(t).is_some()
+        || letter::category_flag(t).is_some()
+        || letter::salutation(t, next).is_some()
+        || opens(t)
+}
+
 pub fn looks_like_letter(t: &str) -> bool {
     let mut end = t.len().min(4096);
     while !t.is_char_boundary(end) {
