@@ -169,55 +169,115 @@ fn read(
 
 /// Where GBK text read one byte out of step shows: each character then pairs the second byte of
 /// one with the first of the next, and what comes out is mostly characters that no ordinary text
-/// uses. A run of twelve Chinese characters with four or more outside the common sets (GB2312
-/// level 1, the 3,755 characters of everyday simplified text; Big5's 5,401 common characters of
+/// uses. A decoder falls out of step where a byte was lost, and leaves a `?` or U+FFFD there
+/// before it re-synchronises; so the text around each of those is looked at, not all of it. A
+/// run of twelve Chinese characters with four or more outside the common sets (GB2312 level 1,
+/// the 3,755 characters of everyday simplified text; Big5's 5,401 common characters of
 /// traditional text) is such a run: ordinary letters hold about one such character in a thousand.
 fn out_of_step(text: &str) -> Option<usize> {
-    const WINDOW: usize = 12;
-    const RARE: u32 = 4;
-    let mut recent: u32 = 0; // the last WINDOW characters, one bit each (1 = rare)
-    let mut seen = 0usize;
-    for (i, c) in text.char_indices() {
-        if !('\u{4e00}'..='\u{9fff}').contains(&c) {
-            (recent, seen) = (0, 0);
+    // How far before and after a lost character the run is looked for.
+    const BEFORE: usize = 60;
+    const AFTER: usize = 360;
+    let b = text.as_bytes();
+    let mut done = 0;
+    // `?` and U+FFFD, in text order (full-width punctuation shares U+FFFD's first byte, so the
+    // two are searched apart).
+    let mut lost: Vec<usize> = memchr::memchr_iter(b'?', b).collect();
+    lost.extend(memchr::memmem::find_iter(b, "\u{FFFD}".as_bytes()));
+    lost.sort_unstable();
+    for q in lost {
+        let mut from = q.saturating_sub(BEFORE).max(done);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut to = (q + AFTER).min(b.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        if from >= to {
             continue;
         }
-        recent = ((recent << 1) | u32::from(!is_common(c))) & ((1 << WINDOW) - 1);
-        seen += 1;
-        if seen >= RARE as usize && recent.count_ones() >= RARE {
-            // Where the window starts, roughly: the run's first rare character is near.
-            return Some(i);
+        if let Some(at) = rare_run(&b[from..to]) {
+            return Some(from + at);
         }
+        done = to;
     }
     None
 }
 
-/// Whether a character is among the common ones of GB2312 (level 1) or Big5 (common), from a
-/// bitmap over U+4E00–U+9FFF built once from encoding_rs's own tables.
-fn is_common(c: char) -> bool {
-    static COMMON: LazyLock<Vec<u64>> = LazyLock::new(|| {
-        let mut bits = vec![0u64; (0x9FFF - 0x4E00 + 64) / 64];
-        let mut buf = [0u8; 4];
-        for cp in 0x4E00u32..=0x9FFF {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            let s: &str = c.encode_utf8(&mut buf);
-            let (gbk, _, gbk_err) = encoding_rs::GBK.encode(s);
-            let (big5, _, big5_err) = encoding_rs::BIG5.encode(s);
-            let gb_l1 = !gbk_err
-                && matches!(&gbk[..], [a, b] if (0xB0..=0xD7).contains(a) && (0xA1..=0xFE).contains(b));
-            let big5_common = !big5_err
-                && matches!(&big5[..], [a, b] if (0xA440..=0xC67E).contains(&(u16::from(*a) << 8 | u16::from(*b))));
-            if gb_l1 || big5_common {
+/// Where, in UTF-8 bytes, a run of twelve Chinese characters first holds four rare ones.
+fn rare_run(b: &[u8]) -> Option<usize> {
+    const WINDOW: u32 = 12;
+    const RARE: u32 = 4;
+    let common = common_bits();
+    // The last WINDOW characters of the current run of Chinese characters, a bit each (1 =
+    // rare), and how many are set; any other character ends the run.
+    let (mut recent, mut count): (u32, u32) = (0, 0);
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        // U+4E00–U+9FFF are the three bytes E4 B8 80 – E9 BF BF.
+        if (0xE4..=0xE9).contains(&x) && i + 2 < b.len() {
+            let cp = (u32::from(x & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            if cp >= 0x4E00 {
                 let k = (cp - 0x4E00) as usize;
-                bits[k / 64] |= 1 << (k % 64);
+                let rare = u32::from(common[k / 64] & (1 << (k % 64)) == 0);
+                let leaving = (recent >> (WINDOW - 1)) & 1;
+                recent = ((recent << 1) | rare) & ((1 << WINDOW) - 1);
+                count = count + rare - leaving;
+                if count >= RARE {
+                    return Some(i);
+                }
+                i += 3;
+                continue;
             }
         }
+        (recent, count) = (0, 0);
+        i += match x {
+            0..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+    }
+    None
+}
+
+/// Which code points of U+4E00–U+9FFF are among the common characters of GB2312 (level 1) or
+/// Big5 (common): a bitmap built once by decoding those two ranges of byte pairs with
+/// encoding_rs (two decoder calls).
+fn common_bits() -> &'static [u64] {
+    static COMMON: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; (0x9FFF - 0x4E00 + 64) / 64];
+        let mut set = |text: &str| {
+            for c in text.chars() {
+                let k = (c as u32).wrapping_sub(0x4E00) as usize;
+                if k <= 0x9FFF - 0x4E00 {
+                    bits[k / 64] |= 1 << (k % 64);
+                }
+            }
+        };
+        // GB2312 level 1: rows 16–55, lead bytes B0–D7, trail bytes A1–FE.
+        let gb: Vec<u8> = (0xB0..=0xD7u8)
+            .flat_map(|l| (0xA1..=0xFEu8).flat_map(move |t| [l, t]))
+            .collect();
+        set(&GBK.decode_without_bom_handling(&gb).0);
+        // Big5 common characters: A440–C67E.
+        let big5: Vec<u8> = (0xA4..=0xC6u8)
+            .flat_map(|l| (0x40..=0x7Eu8).chain(0xA1..=0xFE).flat_map(move |t| [l, t]))
+            .collect();
+        let big5: Vec<u8> = big5
+            .chunks(2)
+            .filter(|p| (u16::from(p[0]) << 8 | u16::from(p[1])) <= 0xC67E)
+            .flatten()
+            .copied()
+            .collect();
+        set(&encoding_rs::BIG5.decode_without_bom_handling(&big5).0);
         bits
     });
-    let k = (c as u32 - 0x4E00) as usize;
-    COMMON[k / 64] & (1 << (k % 64)) != 0
+    &COMMON
 }
 
 /// UTF-8 that was decoded as Windows-1252 and saved again (`å…³äºŽ` for `关于`), repaired where
@@ -372,7 +432,13 @@ mod cp1252 {
             let clean = "关于加强乡镇卫生院建设的建议已交我局办理现答复如下";
             let (gbk, _, _) = encoding_rs::GBK.encode(clean);
             let (shifted, _, _) = encoding_rs::GBK.decode(&gbk[1..]);
-            assert!(super::super::out_of_step(&shifted).is_some(), "{shifted}");
+            // The byte that put the decoder out of step is left as `?` by the page.
+            let shown = format!("请?{shifted}");
+            assert!(super::super::out_of_step(&shown).is_some(), "{shown}");
+            assert!(
+                super::super::rare_run(shifted.as_bytes()).is_some(),
+                "{shifted}"
+            );
             assert_eq!(super::super::out_of_step(clean), None);
             let traditional = "關於改善鄉村衛生室診療條件配備常用設備的建議已由我局牽頭辦理";
             assert_eq!(super::super::out_of_step(traditional), None);

@@ -131,6 +131,9 @@ enum Slot {
 }
 
 /// Walks the cells of one input and returns its records.
+/// Shorter than this, a value after `某某:` is not taken for a letter.
+const LETTER_MIN_BYTES: usize = 60;
+
 /// How many colon-less label lines make a text a table of label lines.
 const LABEL_LINES: usize = 4;
 
@@ -495,7 +498,12 @@ fn classify(c: Cell<'_>) -> Class<'_> {
         let (norm, trad) = labels::normalize(label);
         let known = labels::lookup(&norm);
         // `某某委员: 您提出的…收悉` is a salutation running into a letter, not a label.
-        let letter = || known.is_none() && crate::reply::looks_like_letter(&t[after..]);
+        // (A letter is long: short values are not looked at.)
+        let letter = || {
+            known.is_none()
+                && t.len() - after > LETTER_MIN_BYTES
+                && crate::reply::opens(&t[after..])
+        };
         if known.is_some() || (looks_like_label(&norm) && !letter()) {
             let value = c.slice(after..t.len(), false);
             if !value.text.is_empty() && !value.text.starts_with([':', '：']) {
