@@ -254,11 +254,7 @@ fn help_and_version() {
 /// number appears where the record holds a string. Skipped where python3 has no PyYAML.
 #[test]
 fn yaml_reads_the_same_under_a_yaml_1_1_loader() {
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import yaml"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("SKIPPED: python3 with PyYAML is not available");
+    if !common::pyyaml() {
         return;
     }
     let fixtures: Vec<String> = common::fixtures()

@@ -1,6 +1,8 @@
 //! The writers keep every string exactly, whatever characters it holds: each record written as
 //! YAML reads back (serde_yaml) equal to itself, and propex's JSON is byte for byte serde_json's.
 
+mod common;
+
 use propex::emit::{self, Format};
 use propex::{Measure, Record, Reply, Section};
 use proptest::prelude::*;
@@ -68,11 +70,7 @@ proptest! {
 /// key and as a value. Skipped (visibly) where python3 has no PyYAML.
 #[test]
 fn the_yaml_1_1_type_table_reads_back_as_strings_under_pyyaml() {
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import yaml"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("SKIPPED: python3 with PyYAML is not available");
+    if !common::pyyaml() {
         return;
     }
     let tricky = [

@@ -53,6 +53,18 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     None
 }
 
+/// Whether python3 with PyYAML is here; says SKIPPED (for the calling test) when it is not.
+pub fn pyyaml() -> bool {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import yaml"])
+        .output();
+    let here = probe.is_ok_and(|o| o.status.success());
+    if !here {
+        eprintln!("SKIPPED: python3 with PyYAML is not available");
+    }
+    here
+}
+
 /// A validator for `schemas/record.schema.json` as committed.
 pub fn validator() -> &'static jsonschema::Validator {
     static V: OnceLock<jsonschema::Validator> = OnceLock::new();
