@@ -1,7 +1,7 @@
 //! `propex eval`: extracts each input that has a gold file, scores its records against the gold
 //! ones field by field, prints the report, and gates the exit code on accuracy and a baseline.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -334,6 +334,8 @@ fn orphans(args: &EvalArgs, used: &HashSet<PathBuf>) -> Vec<PathBuf> {
             .filter(|p| !is_used(p))
             .collect();
     }
+    // The stems of the files that are not gold files, per folder, read once per folder.
+    let mut stems: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     let mut out = Vec::new();
     for arg in &args.inputs.paths {
         let dir = Path::new(arg);
@@ -341,30 +343,38 @@ fn orphans(args: &EvalArgs, used: &HashSet<PathBuf>) -> Vec<PathBuf> {
             continue;
         }
         for gold in golds_under(dir) {
-            if is_used(&gold) || has_input_beside(&gold) {
+            if is_used(&gold) {
                 continue;
             }
-            out.push(gold);
+            let (Some(folder), Some(stem)) = (gold.parent(), gold_stem(&gold)) else {
+                continue;
+            };
+            let beside = stems
+                .entry(folder.to_path_buf())
+                .or_insert_with(|| input_stems(folder));
+            if !beside.contains(stem) {
+                out.push(gold);
+            }
         }
     }
     out
 }
 
-/// Whether a file other than a gold file shares the gold file's stem (`X.gold.json` → `X.*`).
-fn has_input_beside(gold: &Path) -> bool {
-    let Some(name) = gold.file_name().and_then(|n| n.to_str()) else {
-        return false;
+/// `X` of `X.gold.json`.
+fn gold_stem(gold: &Path) -> Option<&str> {
+    let name = gold.file_name()?.to_str()?;
+    GOLD_ENDINGS.iter().find_map(|(e, _)| name.strip_suffix(e))
+}
+
+/// The stems of the files in a folder that are not gold files (`X` of `X.txt`).
+fn input_stems(dir: &Path) -> HashSet<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return HashSet::new();
     };
-    let Some(stem) = GOLD_ENDINGS.iter().find_map(|(e, _)| name.strip_suffix(e)) else {
-        return false;
-    };
-    let Some(dir) = gold.parent() else {
-        return false;
-    };
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let p = e.path();
-            !is_gold(&p) && p.file_stem().and_then(|s| s.to_str()) == Some(stem) && p.is_file()
-        })
-    })
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !is_gold(p) && p.is_file())
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .collect()
 }
