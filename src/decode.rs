@@ -427,24 +427,6 @@ mod cp1252 {
         }
 
         #[test]
-        fn gbk_read_out_of_step_is_found() {
-            // 中文 text saved as GBK, read from its second byte on.
-            let clean = "关于加强乡镇卫生院建设的建议已交我局办理现答复如下";
-            let (gbk, _, _) = encoding_rs::GBK.encode(clean);
-            let (shifted, _, _) = encoding_rs::GBK.decode(&gbk[1..]);
-            // The byte that put the decoder out of step is left as `?` by the page.
-            let shown = format!("请?{shifted}");
-            assert!(super::super::out_of_step(&shown).is_some(), "{shown}");
-            assert!(
-                super::super::rare_run(shifted.as_bytes()).is_some(),
-                "{shifted}"
-            );
-            assert_eq!(super::super::out_of_step(clean), None);
-            let traditional = "關於改善鄉村衛生室診療條件配備常用設備的建議已由我局牽頭辦理";
-            assert_eq!(super::super::out_of_step(traditional), None);
-        }
-
-        #[test]
         fn clean_and_latin_text_is_left_alone() {
             assert!(repair("关于加强社区养老服务的提案").is_none());
             assert!(repair("Café à Paris, Müller").is_none());
@@ -830,6 +812,21 @@ fn gbk_mojibake(text: &str) -> Option<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gbk_read_out_of_step_is_found() {
+        // 中文 text saved as GBK, read from its second byte on.
+        let clean = "关于加强乡镇卫生院建设的建议已交我局办理现答复如下";
+        let (gbk, _, _) = encoding_rs::GBK.encode(clean);
+        let (shifted, _, _) = encoding_rs::GBK.decode(&gbk[1..]);
+        // The byte that put the decoder out of step is left as `?` by the page.
+        let shown = format!("请?{shifted}");
+        assert!(out_of_step(&shown).is_some(), "{shown}");
+        assert!(rare_run(shifted.as_bytes()).is_some(), "{shifted}");
+        assert_eq!(out_of_step(clean), None);
+        let traditional = "關於改善鄉村衛生室診療條件配備常用設備的建議已由我局牽頭辦理";
+        assert_eq!(out_of_step(traditional), None);
+    }
 
     const SAMPLE: &str =
         "标题: | 关于加强社区养老服务的建议 |\n答复内容: | 张三代表:您好!现答复如下。 |\n";

@@ -130,13 +130,13 @@ enum Slot {
     Other,
 }
 
-/// Walks the cells of one input and returns its records.
 /// Shorter than this, a value after `某某:` is not taken for a letter.
 const LETTER_MIN_BYTES: usize = 60;
 
 /// How many colon-less label lines make a text a table of label lines.
 const LABEL_LINES: usize = 4;
 
+/// Walks the cells of one input and returns its records.
 pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector<'_>) -> Vec<RawRecord<'t>> {
     let mut w = Walker {
         done: Vec::new(),
@@ -209,13 +209,15 @@ impl<'t> Walker<'t, '_, '_> {
     /// from the first line that is not one, a letter is the record's reply.
     fn text_block(&mut self, c: Cell<'t>) {
         let lines = c.lines();
+        let classes: Vec<Class<'t>> = lines.iter().map(|l| classify(*l)).collect();
         // A table written as label lines, each value on the line after its label, no colons
         // (Taiwan council pages): every line is a cell, as if the pipes were there.
         let bare_labels = lines
             .iter()
-            .filter(|l| {
+            .zip(&classes)
+            .filter(|(l, class)| {
                 !l.text.contains([':', '：'])
-                    && matches!(classify(**l), Class::Label(Pending { label: Some(_), .. }))
+                    && matches!(class, Class::Label(Pending { label: Some(_), .. }))
             })
             .count();
         if bare_labels >= LABEL_LINES {
@@ -226,7 +228,7 @@ impl<'t> Walker<'t, '_, '_> {
         }
         // Known labels, and short `label:value` rows of labels propex does not know
         // (`交办日期:…`, `反馈时间:`) that sit among them.
-        let is_label_line = |l: Cell<'_>| match classify(l) {
+        let is_label_line = |l: Cell<'_>, class: &Class<'_>| match class {
             Class::Label(Pending { label: Some(_), .. })
             | Class::Inline(Pending { label: Some(_), .. }, _) => true,
             // A salutation (`某某代表:`) looks like one too, and is not.
@@ -241,7 +243,7 @@ impl<'t> Walker<'t, '_, '_> {
         let mut k = 0;
         while k < lines.len() {
             let line = lines[k];
-            if is_label_line(line) {
+            if is_label_line(line, &classes[k]) {
                 self.cell(line);
                 k += 1;
                 continue;
@@ -658,7 +660,7 @@ const GROUP_ENDS: &[&str] = &["代表团", "代表團", "委员会", "委員會"
 
 /// `尊敬的`, `等4位委员`, `等十代表`, `等代表`: the frame around a list of proposers.
 static PROPOSER_FRAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:尊敬的?|尊敬)|等\s*[0-9０-９一二三四五六七八九十百]*\s*[位名人个個]?\s*(?:代表|委员|委員|议员|議員|同志)?$")
+    Regex::new(r"^尊敬的?|等\s*[0-9０-９一二三四五六七八九十百]*\s*[位名人个個]?\s*(?:代表|委员|委員|议员|議員|同志)?$")
         .unwrap()
 });
 

@@ -421,11 +421,8 @@ fn head<'t>(
             frames(p, &[name], pieces, None);
         } else if let Some((label, value)) = letter::labeled(t) {
             keep_labeled(p, label, value, parsed, pieces);
-        } else if let Some((label, value)) = known_pair(t) {
-            let (norm, _) = crate::fields::labels::normalize(&t[label.clone()]);
-            let is_doc = crate::fields::labels::lookup(&norm)
-                .is_some_and(|l| l.field == crate::fields::labels::Field::DocNumber);
-            if is_doc && !value.is_empty() {
+        } else if let Some((label, value, field)) = known_pair(t) {
+            if field == crate::fields::labels::Field::DocNumber && !value.is_empty() {
                 doc_number(parsed, pieces, p, value);
             } else {
                 keep_labeled(p, label, value, parsed, pieces);
@@ -457,7 +454,8 @@ fn doc_number(parsed: &mut Parsed, pieces: &mut Pieces, p: Para<'_>, span: Range
 /// The `extra` key for a second document number.
 const DOC_NUMBER_KEY: &str = "文号";
 
-/// Where a title line's own text starts: after a document number fused to its start.
+/// Where a line's own text starts after a document number fused to its start (`某水〔2022〕87号
+/// 某局关于…`, `…〔2018〕23号A类`); 0 when there is none, or nothing follows it.
 fn title_from(t: &str) -> usize {
     letter::doc_number_start(t)
         .filter(|&end| !t[end..].trim().is_empty())
@@ -471,7 +469,7 @@ fn head_items(p: Para<'_>) -> Vec<Para<'_>> {
     let t = p.text;
     let mut starts: Vec<usize> = vec![0];
     for (colon, _) in t.match_indices([':', '：']) {
-        if let Some(at) = label_before(t, colon)
+        if let Some((at, _)) = label_before(t, colon)
             && at > 0
             && t[..at].ends_with(char::is_whitespace)
         {
@@ -488,23 +486,24 @@ fn head_items(p: Para<'_>) -> Vec<Para<'_>> {
         if q.text.is_empty() {
             continue;
         }
-        match letter::doc_number_start(q.text) {
-            Some(end) if end < q.text.len() && !q.text[end..].trim().is_empty() => {
+        match title_from(q.text) {
+            0 => out.push(q),
+            end => {
                 out.push(Para {
                     start: q.start,
                     text: &q.text[..end],
                 });
                 out.push(q.from(end));
             }
-            _ => out.push(q),
         }
     }
     out
 }
 
-/// Where the known label that ends right before the colon at `colon` starts: the longest run of
-/// characters (spaces allowed inside, `文  号`) that is a label of the vocabulary.
-fn label_before(t: &str, colon: usize) -> Option<usize> {
+/// Where the known label that ends right before the colon at `colon` starts, and what it
+/// stands for: the longest run of characters (spaces allowed inside, `文  号`) that is a label of
+/// the vocabulary.
+fn label_before(t: &str, colon: usize) -> Option<(usize, crate::fields::labels::Field)> {
     let before = &t[..colon];
     let mut best = None;
     for (n, (i, c)) in before.char_indices().rev().enumerate() {
@@ -515,24 +514,24 @@ fn label_before(t: &str, colon: usize) -> Option<usize> {
             continue;
         }
         let (norm, _) = crate::fields::labels::normalize(&before[i..]);
-        if crate::fields::labels::lookup(&norm).is_some() {
-            best = Some(i);
+        if let Some(label) = crate::fields::labels::lookup(&norm) {
+            best = Some((i, label.field));
         }
     }
     best
 }
 
-/// `label:value` with a known label of the vocabulary: (label span, value span).
-fn known_pair(t: &str) -> Option<(Range<usize>, Range<usize>)> {
+/// `label:value` with a known label of the vocabulary: (label span, value span, field).
+fn known_pair(t: &str) -> Option<(Range<usize>, Range<usize>, crate::fields::labels::Field)> {
     let colon = t.find([':', '：'])?;
-    let at = label_before(t, colon)?;
+    let (at, field) = label_before(t, colon)?;
     if at != 0 {
         return None;
     }
     let after = colon + t[colon..].chars().next()?.len_utf8();
     let value = &t[after..];
     let lead = value.len() - value.trim_start().len();
-    Some((0..colon, after + lead..t.len()))
+    Some((0..colon, after + lead..t.len(), field))
 }
 
 fn keep_labeled(
@@ -657,10 +656,9 @@ fn foot<'t>(
     let mut legend: Vec<&str> = Vec::new();
     // A person named by role waits for a phone on the next line; without one, a note.
     let mut person: Option<(Para<'t>, Range<usize>)> = None;
+    // A whole line (or what a label frames in it) as a note.
     let note = |parsed: &mut Parsed, pieces: &mut Pieces, p: Para<'t>, span: Range<usize>| {
-        let i = parsed.reply.notes.len();
-        parsed.reply.notes.push(p.text[span.clone()].to_string());
-        pieces.push(Piece::new(Part::Note(i), abs(p, &span)));
+        push_note(&mut parsed.reply.notes, pieces, p, &span);
         frames(p, &[span], pieces, None);
     };
     for (&p, item) in paras.iter().zip(tail) {
@@ -693,9 +691,7 @@ fn foot<'t>(
                     let value = t[span.clone()].to_string();
                     let part = match role {
                         ContactRole::Unit => {
-                            let i = parsed.reply.notes.len();
-                            parsed.reply.notes.push(value);
-                            pieces.push(Piece::new(Part::Note(i), abs(p, span)));
+                            push_note(&mut parsed.reply.notes, pieces, p, span);
                             spans.push(span.clone());
                             continue;
                         }
@@ -763,11 +759,7 @@ fn foot<'t>(
                             sig_date = Some(d.to_string());
                             pieces.push(Piece::new(Part::SignatureDate, abs(p, &span)));
                         }
-                        Ok(_) => {
-                            let i = parsed.reply.notes.len();
-                            parsed.reply.notes.push(raw.to_string());
-                            pieces.push(Piece::new(Part::Note(i), abs(p, &span)));
-                        }
+                        Ok(_) => push_note(&mut parsed.reply.notes, pieces, p, &span),
                         Err(e) => {
                             let code = match e {
                                 DateError::Ambiguous(_) => Code::AmbiguousDate,
@@ -805,6 +797,12 @@ fn foot<'t>(
             date: sig_date,
         });
     }
+}
+
+/// Keeps `p.text[span]` as the next note, and where it was.
+fn push_note(notes: &mut Vec<String>, pieces: &mut Pieces, p: Para<'_>, span: &Range<usize>) {
+    pieces.push(Piece::new(Part::Note(notes.len()), abs(p, span)));
+    notes.push(p.text[span.clone()].to_string());
 }
 
 /// The `extra` key for the A/B/C legend some letters append.
