@@ -66,26 +66,6 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeErr
     })
 }
 
-/// `decode` for bytes the caller no longer needs: UTF-8 input (nearly all of it) becomes the
-/// text without being copied.
-pub fn decode_vec(bytes: Vec<u8>, choice: EncodingChoice) -> Result<Decoded, DecodeError> {
-    let (text, encoding, findings) = read(&bytes, choice)?;
-    let text = match text {
-        // Borrowed, starting where the input starts and as long: it is the input, unchanged.
-        Cow::Borrowed(t) if t.as_ptr() == bytes.as_ptr() && t.len() == bytes.len() => None,
-        other => Some(other.into_owned()),
-    };
-    let text = text.unwrap_or_else(|| {
-        // SAFETY: a `&str` (valid UTF-8 by its type) covered exactly these bytes.
-        unsafe { String::from_utf8_unchecked(bytes) }
-    });
-    Ok(Decoded {
-        text,
-        encoding,
-        findings,
-    })
-}
-
 type Findings = Vec<(usize, Code, String)>;
 
 fn read(
@@ -440,101 +420,9 @@ fn decode_as<'b>(enc: &'static Encoding, body: &'b [u8]) -> (Cow<'b, str>, bool)
             Ok(s) => (Cow::Borrowed(s), false),
             Err(_) => (String::from_utf8_lossy(body), true),
         }
-    } else if let Some(text) = (enc == GB18030).then(|| gb18030_pairs(body)).flatten() {
-        (Cow::Owned(text), false)
     } else {
         enc.decode_without_bom_handling(body)
     }
-}
-
-/// GB18030's two-byte characters in UTF-8, at (lead − 0x81) × 191 + (trail − 0x40): the
-/// length (0 where a pair is not one character) and up to three bytes (they are all in the
-/// BMP). Read from encoding_rs itself, so the two cannot disagree: every pair on a line of its
-/// own, decoded in one call (a line break is never part of a pair, so each line starts afresh).
-static GB_PAIRS: LazyLock<Box<[[u8; 4]]>> = LazyLock::new(|| {
-    let mut all = Vec::with_capacity(126 * 191 * 3);
-    for lead in 0x81u8..=0xFE {
-        for trail in 0x40u8..=0xFE {
-            all.extend_from_slice(&[lead, trail, b'\n']);
-        }
-    }
-    let (text, _) = GB18030.decode_without_bom_handling(&all);
-    let mut table = vec![[0; 4]; 126 * 191];
-    for (slot, line) in table.iter_mut().zip(text.split('\n')) {
-        let mut it = line.chars();
-        if let (Some(c), None) = (it.next(), it.next())
-            && c != char::REPLACEMENT_CHARACTER
-            && c.len_utf8() <= 3
-        {
-            slot[0] = c.len_utf8() as u8;
-            c.encode_utf8(&mut slot[1..]);
-        }
-    }
-    table.into_boxed_slice()
-});
-
-/// The character a GB18030 byte pair stands for, if it is one (from `GB_PAIRS`).
-fn gb_pair(lead: u8, trail: u8) -> Option<char> {
-    if !(0x81..=0xFE).contains(&lead) || !(0x40..=0xFE).contains(&trail) {
-        return None;
-    }
-    let [len, utf8 @ ..] = &GB_PAIRS[usize::from(lead - 0x81) * 191 + usize::from(trail - 0x40)];
-    std::str::from_utf8(&utf8[..usize::from(*len)])
-        .ok()?
-        .chars()
-        .next()
-}
-
-/// GB18030 text made only of ASCII and two-byte characters (nearly all GBK text), read with a
-/// table: a pair becomes its UTF-8 bytes in one step, where encoding_rs steps through its
-/// state machine. Anything else (four-byte sequences, bytes that are not a character) gives
-/// `None`, and the caller leaves the file to encoding_rs.
-fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
-    let table = &**GB_PAIRS;
-    // Two bytes become at most three, one byte one, but for the one-byte euro sign (three).
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 2 + 4);
-    // Characters are written into a block on the stack, a whole pair's three bytes at a time
-    // with the unused ones overwritten next, and the block copied out when nearly full: a
-    // growable vector checked its capacity twice a character, a fifth of this loop's
-    // instructions.
-    let mut block = [0u8; 4096];
-    let mut o = 0;
-    let mut i = 0;
-    while let Some(&lead) = bytes.get(i) {
-        if o > block.len() - 3 {
-            out.extend_from_slice(&block[..o]);
-            o = 0;
-        }
-        if lead < 0x80 {
-            block[o] = lead;
-            o += 1;
-            i += 1;
-            continue;
-        }
-        let (utf8, len, used) = if lead == 0x80 {
-            // GBK's one-byte euro sign, which GB18030 decoders keep.
-            ([0xE2, 0x82, 0xAC], 3, 1)
-        } else {
-            let trail = *bytes.get(i + 1)?;
-            if !(0x81..=0xFE).contains(&lead) || !(0x40..=0xFE).contains(&trail) {
-                return None;
-            }
-            let [len, a, b, c] = table[usize::from(lead - 0x81) * 191 + usize::from(trail - 0x40)];
-            if len == 0 {
-                return None;
-            }
-            ([a, b, c], usize::from(len), 2)
-        };
-        block[o..o + 3].copy_from_slice(&utf8);
-        o += len;
-        i += used;
-    }
-    out.extend_from_slice(&block[..o]);
-    // Every piece written is whole UTF-8 (ASCII, or a character's own encoding); checked
-    // all the same, at vector speed (core's check would read it again, slower).
-    simdutf8::basic::from_utf8(&out).ok()?;
-    // SAFETY: `out` was found to be valid UTF-8 just above.
-    Some(unsafe { String::from_utf8_unchecked(out) })
 }
 
 /// How much of a file the encoding guess reads.
@@ -782,6 +670,17 @@ static MOJIBAKE_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
     chars
 });
 
+/// The character a GB18030 byte pair stands for, if it is one.
+fn gb_pair(lead: u8, trail: u8) -> Option<char> {
+    let pair = [lead, trail];
+    let (text, errors) = GB18030.decode_without_bom_handling(&pair);
+    let mut chars = text.chars();
+    match (errors, chars.next(), chars.next()) {
+        (false, Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 /// Scans for a run of mojibake characters; called only when one of the telltale characters
 /// (the GBK readings of the UTF-8 bytes of `，`, `、`/`。` and `的`) turned up.
 fn gbk_mojibake(text: &str) -> Option<(usize, String)> {
@@ -982,46 +881,6 @@ mod tests {
             let t = format!("{a}\x01{b}");
             prop_assert_eq!(binary_offset(&t), None);
             prop_assert_eq!(damage::<true>(&t, skip), (misdecoded(&t, skip), None));
-        });
-    }
-
-    /// The table reads what encoding_rs reads, or leaves the text to it.
-    #[test]
-    fn gb18030_pairs_agree_with_encoding_rs() {
-        use proptest::prelude::*;
-        // GBK text of every kind of character the table holds, then some bytes that break it.
-        let prose =
-            "答复：关于加强“专精特新”企业培育的建议 2023年（第12号）€ 、。，；①Ⅻ㈠ ｆｕｌｌ";
-        let (gbk, _, unmappable) = GBK.encode(prose);
-        assert!(!unmappable);
-        assert_eq!(gb18030_pairs(&gbk).as_deref(), Some(prose));
-        // Long enough to fill the stack block many times, at every offset of a character.
-        for skew in ["", "a", "ab"] {
-            let long = format!("{skew}{}", prose.repeat(120));
-            let (gbk, _, _) = GBK.encode(&long);
-            assert_eq!(gb18030_pairs(&gbk).as_deref(), Some(long.as_str()));
-        }
-        let piece = prop_oneof![
-            Just(gbk.to_vec()),
-            proptest::collection::vec(any::<u8>(), 0..4),
-            // A four-byte sequence: left to encoding_rs.
-            Just(vec![0x81, 0x30, 0x81, 0x30]),
-            Just(b"|\n".to_vec()),
-        ];
-        proptest!(|(parts in proptest::collection::vec(piece, 0..8))| {
-            let bytes = parts.concat();
-            let (theirs, errors) = GB18030.decode_without_bom_handling(&bytes);
-            match gb18030_pairs(&bytes) {
-                Some(ours) => {
-                    prop_assert!(!errors);
-                    prop_assert_eq!(ours, theirs.into_owned());
-                }
-                None => prop_assert!(
-                    errors || bytes.windows(2).any(|w| (0x30..=0x39).contains(&w[1]) && w[0] >= 0x81)
-                        || bytes.contains(&0xFF),
-                    "declined text encoding_rs reads cleanly: {bytes:?}"
-                ),
-            }
         });
     }
 

@@ -115,11 +115,6 @@ pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, 
     from_decoded(path, decode::decode(bytes, config.encoding)?, config)
 }
 
-/// `extract` for bytes the caller no longer needs: they become the text without a copy.
-pub fn extract_vec(path: &str, bytes: Vec<u8>, config: &Config) -> Result<Extraction, InputError> {
-    from_decoded(path, decode::decode_vec(bytes, config.encoding)?, config)
-}
-
 fn from_decoded(
     path: &str,
     decoded: decode::Decoded,

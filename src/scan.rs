@@ -1,4 +1,4 @@
-//! Byte scanning shared by the stages (`decode`, `text`, `emit`): finds the first byte of a
+//! Byte scanning shared by the stages (`decode`, `cells`, `fields`, `text`): finds the first byte of a
 //! class, or the first hint of damaged text, many bytes at a time. Records are long runs of CJK
 //! text in which the bytes that matter (spaces, line breaks, quotes, control bytes) are rare,
 //! so each stage skips to them instead of reading every character. On x86_64 the tests are
@@ -109,8 +109,6 @@ pub(crate) enum Class {
     /// (U+1680, U+2000–U+205F, U+3000). Continuation bytes are never in it, so a hit always
     /// starts a character.
     SpaceLead,
-    /// What a JSON string must escape: control bytes, `"` and `\`.
-    JsonSpecial,
     /// Control bytes that text files do not carry: C0 but tab, line feed, carriage return and
     /// form feed; and DEL.
     Control,
@@ -121,7 +119,6 @@ impl Class {
     pub(crate) fn has(self, c: u8) -> bool {
         match self {
             Class::SpaceLead => c < 0x21 || c == 0xC2 || c & 0xFC == 0xE0,
-            Class::JsonSpecial => c < 0x20 || c == b'"' || c == b'\\',
             Class::Control => (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c)) || c == 0x7f,
         }
     }
@@ -140,9 +137,6 @@ impl Class {
                 _mm256_or_si256(below(0x21), eq(0xC2)),
                 _mm256_cmpeq_epi8(_mm256_and_si256(v, splat(0xFC)), splat(0xE0)),
             ),
-            Class::JsonSpecial => {
-                _mm256_or_si256(_mm256_or_si256(below(0x20), eq(b'"')), eq(b'\\'))
-            }
             Class::Control => {
                 let allowed = _mm256_or_si256(
                     _mm256_or_si256(eq(b'\t'), eq(b'\n')),
@@ -168,7 +162,6 @@ impl Class {
                     _mm_or_si128(below(0x21), eq(0xC2)),
                     _mm_cmpeq_epi8(_mm_and_si128(v, splat(0xFC)), splat(0xE0)),
                 ),
-                Class::JsonSpecial => _mm_or_si128(_mm_or_si128(below(0x20), eq(b'"')), eq(b'\\')),
                 Class::Control => {
                     let allowed = _mm_or_si128(
                         _mm_or_si128(eq(b'\t'), eq(b'\n')),
@@ -205,7 +198,6 @@ pub(crate) fn find_where(
         return unsafe {
             match class {
                 Class::SpaceLead => find_avx2::<SPACE_LEAD>(b, from, accept),
-                Class::JsonSpecial => find_avx2::<JSON_SPECIAL>(b, from, accept),
                 Class::Control => find_avx2::<CONTROL>(b, from, accept),
             }
         };
@@ -214,8 +206,7 @@ pub(crate) fn find_where(
 }
 
 const SPACE_LEAD: u8 = 0;
-const JSON_SPECIAL: u8 = 1;
-const CONTROL: u8 = 2;
+const CONTROL: u8 = 1;
 
 /// The first accepted hit of a mask of candidates found at `at` (bit k: byte `at + k`).
 #[cfg(target_arch = "x86_64")]
@@ -242,7 +233,6 @@ unsafe fn find_avx2<const C: u8>(
 ) -> Option<usize> {
     let class = match C {
         SPACE_LEAD => Class::SpaceLead,
-        JSON_SPECIAL => Class::JsonSpecial,
         _ => Class::Control,
     };
     let lanes = |at: usize| {
@@ -332,7 +322,7 @@ mod tests {
     /// The vector test and the byte test agree on every byte value, at every position.
     #[test]
     fn every_byte_at_every_position() {
-        for class in [Class::SpaceLead, Class::JsonSpecial, Class::Control] {
+        for class in [Class::SpaceLead, Class::Control] {
             for c in 0..=255u8 {
                 for at in [0, 5, 15, 16, 31, 32, 40, 63] {
                     let mut b = vec![b'a'; 64];
@@ -423,10 +413,6 @@ mod tests {
         let mut space = (0..0x21).collect::<Vec<u8>>();
         space.extend([0xC2, 0xE0, 0xE1, 0xE2, 0xE3]);
         assert_eq!(all(Class::SpaceLead), space);
-        let mut json = (0..0x20).collect::<Vec<u8>>();
-        json.extend([b'"', b'\\']);
-        json.sort_unstable();
-        assert_eq!(all(Class::JsonSpecial), json);
         let control: Vec<u8> = (0..0x20)
             .filter(|c| ![9, 10, 13, 12].contains(c))
             .chain([0x7f])

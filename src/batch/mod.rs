@@ -185,7 +185,7 @@ pub fn convert(item: Result<Job, walk::WalkError>, opts: &Options) -> FileReport
 
 fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileError> {
     let bytes = job.input.read(opts.max_bytes)?;
-    let x = crate::extract_vec(name, bytes, &opts.config)?;
+    let x = crate::extract(name, &bytes, &opts.config)?;
     // Output runs a little longer than the text (keys, escapes); one allocation, no regrowth.
     // The decoded text, not the input: GBK grows by half on its way to UTF-8.
     let size = x.text.len();

@@ -1,7 +1,8 @@
 //! Stage 6 — emit: records to YAML, JSON, JSON Lines, or a CSV / TSV index, into a byte buffer.
 //! Output is UTF-8 whatever the input's encoding; field order is the order of the `Record` type.
+//! JSON is written by sonic-rs, byte for byte what serde_json writes (a test compares the two):
+//! serde_json escapes strings a byte at a time, and records are long strings (BENCHMARKS.md).
 
-mod json;
 mod table;
 mod yaml;
 
@@ -84,8 +85,12 @@ pub fn record(out: &mut Vec<u8>, record: &Record, format: Format) -> io::Result<
             yaml::document(&mut text, &value);
             out.extend_from_slice(text.as_bytes());
         }
-        Format::Json | Format::Jsonl => {
-            json::record(out, record, format == Format::Json);
+        Format::Json => {
+            sonic_rs::to_writer_pretty(&mut *out, record).map_err(io::Error::other)?;
+            out.push(b'\n');
+        }
+        Format::Jsonl => {
+            sonic_rs::to_writer(&mut *out, record).map_err(io::Error::other)?;
             out.push(b'\n');
         }
         Format::Csv => table::row(out, record, b',')?,
@@ -115,4 +120,95 @@ pub fn to_string(record: &Record, format: Format) -> String {
     let mut buf = header(format);
     self::record(&mut buf, record, format).expect("writing to memory cannot fail");
     String::from_utf8(buf).expect("every format writes UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Contact, Kind, Measure, Reply, Section, Signature, Source, Units};
+
+    /// A record with every field filled, text to escape, empty and one-item lists, in both
+    /// layouts; and one with nothing but its source.
+    #[test]
+    fn json_is_what_serde_json_writes() {
+        let odd = "科技局\"引号\"\\反斜\n换行\t\u{1}\u{1f}\u{7f}";
+        let full = Record {
+            source: Source {
+                path: "a/b \"c\".txt".into(),
+                record: 2,
+                line: 117,
+                encoding: "gb18030".into(),
+            },
+            kind: Some(Kind::Proposal),
+            proposer: Some(odd.into()),
+            proposers: vec![odd.into(), "乙".into()],
+            number: Some("0143".into()),
+            title: Some("关于加强“专精特新”企业培育的建议".into()),
+            content: Some("第一段\n第二段".into()),
+            units: Units {
+                lead: vec!["科技局".into(), odd.into()],
+                assisting: vec![],
+            },
+            category: Some("A".into()),
+            doc_number: None,
+            session: Some("区十八届人大四次会议".into()),
+            reply: Some(Reply {
+                date: Some("2023-05-08".into()),
+                addressee: None,
+                body: odd.into(),
+                sections: vec![Section {
+                    number: 1,
+                    label: "（一）".into(),
+                    heading: "总体".into(),
+                    text: String::new(),
+                }],
+                measures: vec![
+                    Measure {
+                        number: 1,
+                        label: "1.".into(),
+                        section: Some(1),
+                        title: "甲".into(),
+                        text: odd.into(),
+                    },
+                    Measure {
+                        number: 123,
+                        label: "123、".into(),
+                        section: None,
+                        title: String::new(),
+                        text: "乙".into(),
+                    },
+                ],
+                closing: None,
+                signature: Some(Signature {
+                    unit: Some("某局".into()),
+                    date: None,
+                }),
+                contacts: vec![Contact {
+                    name: Some("张三".into()),
+                    phone: None,
+                }],
+                cc: vec![],
+                signer: Some("李四".into()),
+                notes: vec!["(此件公开发布)".into()],
+            }),
+            extra: [
+                ("备注".to_string(), odd.to_string()),
+                ("k\"ey".into(), String::new()),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let bare = Record::default();
+        for r in [&full, &bare] {
+            for pretty in [false, true] {
+                let ours = to_string(r, if pretty { Format::Json } else { Format::Jsonl });
+                let theirs = if pretty {
+                    serde_json::to_vec_pretty(r).unwrap()
+                } else {
+                    serde_json::to_vec(r).unwrap()
+                };
+                assert_eq!(ours, String::from_utf8(theirs).unwrap() + "\n");
+            }
+        }
+    }
 }

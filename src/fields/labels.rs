@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::record::Kind;
@@ -324,37 +323,13 @@ pub fn lookup(normalized: &str) -> Option<Label> {
     } else {
         normalized
     };
-    static INDEX: LazyLock<HashMap<&'static str, Label, BuildHasherDefault<Fnv>>> =
-        LazyLock::new(|| {
-            VOCABULARY
-                .iter()
-                .map(|&(l, field, kind)| (l, Label { field, kind }))
-                .collect()
-        });
+    static INDEX: LazyLock<HashMap<&'static str, Label>> = LazyLock::new(|| {
+        VOCABULARY
+            .iter()
+            .map(|&(l, field, kind)| (l, Label { field, kind }))
+            .collect()
+    });
     INDEX.get(key).copied()
-}
-
-/// FNV-1a: the keys are a fixed vocabulary of short labels, not attacker-chosen, so SipHash's
-/// protection against flooding buys nothing and costs a third of each lookup.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// The first characters of the labels `keep` accepts, sorted.

@@ -288,7 +288,7 @@ fn evaluate(
         .input
         .read(max)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| propex::extract_vec(&name, bytes, config).map_err(|e| e.to_string()));
+        .and_then(|bytes| propex::extract(&name, &bytes, config).map_err(|e| e.to_string()));
     let (outputs, failed): (Vec<Value>, Option<String>) = match extracted {
         Ok(x) => (
             x.records

@@ -1,14 +1,13 @@
 //! The `propex` command: parses arguments, builds a config once, runs the library, prints what it
 //! returns, and maps the outcome to an exit code (0 ok, 1 an input failed, 2 usage).
 
-mod alloc;
 mod eval;
 mod extract;
 mod inputs;
 mod validate;
 
 #[global_allocator]
-static ALLOCATOR: alloc::Mimalloc = alloc::Mimalloc;
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
