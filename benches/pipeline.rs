@@ -44,7 +44,7 @@ fn pipeline(c: &mut Criterion) {
                     for f in &files {
                         out.clear();
                         if let Ok(x) = extract("bench.txt", f, &config) {
-                            for r in &x.records {
+                            for r in x.records.iter().map(|e| &e.record) {
                                 emit::record(&mut out, r, format).expect("in memory");
                             }
                         }

@@ -13,7 +13,7 @@ pub fn extract(data: &[u8]) {
     let Ok(x) = propex::extract("fuzz.txt", data, &Config::default()) else {
         return;
     };
-    for r in &x.records {
+    for r in x.records.iter().map(|e| &e.record) {
         for format in [
             Format::Yaml,
             Format::Json,

@@ -12,10 +12,6 @@ pub struct Cell<'t> {
 }
 
 impl<'t> Cell<'t> {
-    pub fn end(&self) -> usize {
-        self.start + self.text.len()
-    }
-
     /// A sub-slice of this cell as a cell of its own (offsets kept absolute).
     pub fn slice(&self, range: std::ops::Range<usize>, row_start: bool) -> Cell<'t> {
         let raw = &self.text[range.clone()];
@@ -100,11 +96,14 @@ mod tests {
             ]
         );
         for c in &cells {
-            assert_eq!(&t[c.start..c.end()], c.text);
+            assert_eq!(&t[c.start..c.start + c.text.len()], c.text);
         }
         let lines = cells[7].lines();
         assert_eq!(lines.len(), 2);
-        assert_eq!(&t[lines[1].start..lines[1].end()], "第二段");
+        assert_eq!(
+            &t[lines[1].start..lines[1].start + lines[1].text.len()],
+            "第二段"
+        );
     }
 
     #[test]

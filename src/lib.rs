@@ -1,44 +1,52 @@
 //! propex: Chinese proposal / suggestion and reply records to typed, validated data.
 //!
-//! The pipeline is a chain of plain stages, each in its own module:
-//! bytes → [`decode`] → [`cells`] → [`fields`] → [`reply`] → [`Record`] → [`emit`];
-//! [`validate`] turns records into diagnostics and [`batch`] runs many inputs.
+//! The pipeline is a chain of plain stages, each in its own module, each importing only the
+//! stages before it (a test, `tests/layers.rs`, checks the `use crate::…` lines):
+//! bytes → `decode` → `cells` → `fields` → `reply` → `assemble` ([`Record`]) → [`emit`];
+//! [`validate`] turns records into diagnostics and [`batch`] runs many inputs. The wording all
+//! stages read (labels, letter phrases) lives in one leaf module, [`vocab`].
 //! The library never prints: it returns records and [`Diagnostic`]s, and writes output only to
 //! the writers it is handed.
+//!
+//! ```
+//! let input = "标题: | 关于加强社区养老服务的建议 |\n建议人: | 张三代表 |\n建议号: | 第12号 |\n";
+//! let x = propex::extract("a.txt", input.as_bytes(), &propex::Config::default()).unwrap();
+//! let record = &x.records[0].record;
+//! assert_eq!(record.title.as_deref(), Some("关于加强社区养老服务的建议"));
+//! assert_eq!(record.number.as_deref(), Some("12"));
+//! assert_eq!(record.kind, Some(propex::Kind::Suggestion));
+//! let json = propex::emit::to_string(record, propex::emit::Format::Jsonl);
+//! assert!(json.starts_with(r#"{"source":{"path":"a.txt""#));
+//! ```
 
+pub(crate) mod assemble;
 pub mod batch;
-pub mod cells;
+pub(crate) mod cells;
 pub mod date;
-pub mod decode;
+pub(crate) mod decode;
 pub mod diag;
 pub mod emit;
 pub mod eval;
-pub mod fields;
+pub(crate) mod fields;
 pub mod record;
 pub mod reply;
-mod scan;
-pub mod text;
+pub(crate) mod scan;
+pub(crate) mod text;
 pub mod validate;
+pub mod vocab;
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-pub use decode::EncodingChoice;
+pub use assemble::{Extracted, Spans};
+pub use decode::{DecodeError, EncodingChoice, UnknownEncoding};
 pub use diag::{Code, Diagnostic, Severity};
-pub use record::{Kind, Measure, Record, Reply, Section, Source, Units};
-
-use diag::Collector;
+pub use record::{Contact, Kind, Measure, Record, Reply, Section, Signature, Source, Units};
 
 /// Settings for reading inputs, built once by the caller.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub encoding: EncodingChoice,
-    /// Whether each record's `Spans` are filled in, down to where every stretch of the reply
+    /// Whether each record's [`Spans`] are filled in, down to where every stretch of the reply
     /// went (on by default). `validate` needs them to place its diagnostics; a conversion that
-    /// only writes records can turn them off and save the work (placing the reply's pieces was
-    /// 3.5% of a conversion's instructions; the rest is a dozen copies of labels and values a
-    /// record).
+    /// only writes records can turn them off and save the work.
     pub spans: bool,
     /// Whether diagnostics are collected (on by default). `extract -q` prints none, so it turns
     /// them off and no message is built for each of a file's half a million unlabeled cells.
@@ -61,420 +69,50 @@ pub enum InputError {
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
-    Decode(#[from] decode::DecodeError),
+    Decode(#[from] DecodeError),
     #[error("no record found: {0}")]
-    NoRecord(&'static str),
-}
-
-/// Where the parts of one record sit in the decoded text (byte offsets), for diagnostics.
-#[derive(Clone, Debug, Default)]
-pub struct Spans {
-    pub start: usize,
-    pub proposer: Option<usize>,
-    /// The number cell: where it is and how it was written (`第号` normalizes to nothing).
-    pub number: Option<(usize, String)>,
-    pub title: Option<usize>,
-    pub units: Option<usize>,
-    /// Each unit list as written, to find empty items that the output drops.
-    pub unit_lists: Vec<(usize, String)>,
-    pub reply_date: Option<usize>,
-    /// The reply's text in the input: one range per cell it was read from.
-    pub reply: Vec<std::ops::Range<usize>>,
-    /// Where every stretch of the reply went.
-    pub pieces: Vec<reply::Piece>,
-    /// Labeled cells kept in `extra`: label as written and where the label is.
-    pub extra: Vec<(String, usize)>,
-}
-
-impl Spans {
-    /// Where the first piece of each part starts, looked up in constant time: a record with
-    /// 200,000 measures asks for each of them.
-    pub fn first_pieces(&self) -> std::collections::HashMap<&reply::Part, usize> {
-        // Reversed, so that the first piece of a part is the one left in the map.
-        self.pieces
-            .iter()
-            .rev()
-            .map(|p| (&p.part, p.range.start))
-            .collect()
-    }
+    NoRecord(#[from] assemble::NoRecord),
 }
 
 /// Everything read from one input.
 #[derive(Debug)]
 pub struct Extraction {
-    pub records: Vec<Record>,
-    /// Parallel to `records`.
-    pub spans: Vec<Spans>,
+    /// Each record with where its parts sit in `text`.
+    pub records: Vec<Extracted>,
+    /// Everything worth telling about the input, in the order found.
     pub diagnostics: Vec<Diagnostic>,
     /// The decoded text that offsets refer to.
     pub text: String,
 }
 
-/// Reads the records of one input. `path` is what the output's `source.path` will say.
+/// Reads the records of one input: decodes the bytes (any encoding `config` allows), then reads
+/// every record in the text. `path` is what the output's `source.path` will say.
+///
+/// An input that is not text, is empty, or holds no record is an [`InputError`]; anything
+/// else is kept (unknown labels in `extra`) and reported in [`Extraction::diagnostics`].
+///
+/// ```
+/// let err = propex::extract("x.txt", b"", &propex::Config::default()).unwrap_err();
+/// assert_eq!(err.to_string(), "empty input");
+/// ```
 pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, InputError> {
-    from_decoded(path, decode::decode(bytes, config.encoding)?, config)
-}
-
-fn from_decoded(
-    path: &str,
-    decoded: decode::Decoded,
-    config: &Config,
-) -> Result<Extraction, InputError> {
+    let decoded = decode::decode(bytes, config.encoding)?;
     let text = decoded.text;
-    let (records, spans, diagnostics) = {
+    let (records, diagnostics) = {
         let mut diags = if config.diagnostics {
-            Collector::new(&text)
+            diag::Collector::new(&text)
         } else {
-            Collector::off(&text)
+            diag::Collector::off(&text)
         };
         for (at, code, msg) in decoded.findings {
             diags.push(code, at, msg);
         }
-        let (records, spans) = read_records(path, &text, decoded.encoding, config, &mut diags)?;
-        (records, spans, diags.into_vec())
+        let records = assemble::records(path, &text, decoded.encoding, config.spans, &mut diags)?;
+        (records, diags.into_vec())
     };
     Ok(Extraction {
         records,
-        spans,
         diagnostics,
         text,
     })
-}
-
-fn read_records(
-    path: &str,
-    text: &str,
-    encoding: &str,
-    config: &Config,
-    diags: &mut Collector<'_>,
-) -> Result<(Vec<Record>, Vec<Spans>), InputError> {
-    let cells = cells::split(text);
-    let raws = fields::records(&cells, diags);
-    if !raws.iter().any(fields::RawRecord::is_substantial) {
-        return Err(InputError::NoRecord(if cells::has_table(text) {
-            "the table has no label propex knows (标题:, 提案号:, 答复内容: …) and holds no reply letter"
-        } else {
-            "no pipe-delimited table (rows like `标题: | … |`) and no reply letter (salutation, 收悉 / 答复如下, signature) in the text"
-        }));
-    }
-
-    let mut records = Vec::with_capacity(raws.len());
-    let mut spans = Vec::with_capacity(raws.len());
-    for (i, raw) in raws.iter().enumerate() {
-        let (record, span) = assemble(path, encoding, i + 1, raw, config.spans, diags);
-        records.push(record);
-        spans.push(span);
-    }
-    Ok((records, spans))
-}
-
-/// One record from its labeled values and its letter: the table's cells first, what the letter
-/// says where the table is silent.
-fn assemble(
-    path: &str,
-    encoding: &str,
-    index: usize,
-    raw: &fields::RawRecord<'_>,
-    keep_spans: bool,
-    diags: &mut Collector<'_>,
-) -> (Record, Spans) {
-    let typed = fields::typed(raw, diags);
-    let mut span = if !keep_spans {
-        Spans {
-            start: raw.start,
-            ..Spans::default()
-        }
-    } else {
-        Spans {
-            start: raw.start,
-            proposer: raw.proposer.map(|v| v.start),
-            number: raw.number.map(|v| (v.start, v.text.to_string())),
-            title: raw.title.map(|v| v.start),
-            units: raw.units.first().or(raw.lead.first()).map(|v| v.start),
-            unit_lists: [&raw.units, &raw.lead, &raw.assisting]
-                .into_iter()
-                .flatten()
-                .map(|v| (v.start, v.text.to_string()))
-                .collect(),
-            reply_date: raw.reply_date.as_ref().map(|(_, v)| v.start),
-            reply: raw
-                .reply
-                .iter()
-                .map(|v| v.start..v.start + v.text.len())
-                .collect(),
-            pieces: Vec::new(),
-            // An empty value has no place of its own: point at the record.
-            extra: raw
-                .extra
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        if v.text.is_empty() {
-                            raw.start
-                        } else {
-                            v.start
-                        },
-                    )
-                })
-                .collect(),
-        }
-    };
-
-    // Reading the reply for traditional characters costs as much as a tenth of a record; it is
-    // done only if a date with a two-digit year needs the answer.
-    let era = std::cell::OnceCell::new();
-    let era = || {
-        *era.get_or_init(|| {
-            if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {
-                date::Era::Roc
-            } else {
-                date::Era::Gregorian
-            }
-        })
-    };
-    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, &era, keep_spans));
-
-    let mut extra = typed.extra;
-    let mut units = typed.units;
-    let mut reply = None;
-    let mut letter = reply::Parsed::default();
-    if let Some(p) = parsed {
-        letter = p;
-        for (at, code, msg) in letter.findings.drain(..) {
-            diags.push(code, at, msg);
-        }
-        for (k, v) in letter.extra.drain(..) {
-            fields::add_extra(&mut extra, &k, v);
-        }
-        span.pieces = std::mem::take(&mut letter.pieces);
-        let mut r = std::mem::take(&mut letter.reply);
-        r.date = typed
-            .reply_date
-            .clone()
-            .or_else(|| r.signature.as_ref().and_then(|s| s.date.clone()));
-        if r.signer.is_none() {
-            r.signer = ["签发人", "簽發人", "审签", "審簽"]
-                .iter()
-                .find_map(|k| extra.shift_remove(*k))
-                .filter(|s| !s.is_empty());
-        }
-        // Who answered, when no units row says so: a co-unit's letter is addressed to the lead
-        // unit and signed by the co-unit; an ordinary letter is signed by the lead unit.
-        let signed_by: Vec<String> = r
-            .signature
-            .as_ref()
-            .and_then(|s| s.unit.as_deref())
-            .map(|u| u.lines().map(str::to_string).collect())
-            .unwrap_or_default();
-        if units.lead.is_empty() && units.assisting.is_empty() {
-            if letter.co_unit {
-                units.lead.extend(r.addressee.clone());
-                units.assisting.extend(signed_by);
-            } else if !signed_by.is_empty() {
-                units.lead.extend(signed_by);
-            } else if let Some(u) = letter
-                .letter_title
-                .as_deref()
-                .and_then(reply::letter::unit_in_title)
-            {
-                // Unsigned: the unit that names itself in the heading (`某局关于…的答复`).
-                units.lead.push(u);
-            }
-        }
-        // No 答复日期 cell and no signature date: the page's 成文日期 (when the letter was
-        // written; publication dates are not it).
-        if r.date.is_none() {
-            r.date = ["成文日期", "成文時間", "成文时间"]
-                .iter()
-                .find_map(|k| extra.get(*k))
-                .and_then(|v| date::parse(v, &era).ok())
-                .map(|d| d.to_string());
-        }
-        reply = Some(r);
-    } else if let Some(d) = &typed.reply_date {
-        reply = Some(Reply {
-            date: Some(d.clone()),
-            ..Reply::default()
-        });
-    }
-
-    let addressee = reply.as_ref().and_then(|r| r.addressee.clone());
-    // Who filed it: a proposer cell, else the addressee; a co-unit's letter is addressed to
-    // the lead unit, so there it is who the opening names.
-    let proposer = typed.proposer.or_else(|| {
-        if letter.co_unit {
-            letter.named_proposer.clone()
-        } else {
-            addressee
-        }
-    });
-    // A cell with no label that names the reply (`|关于…第17号建议的答复|`) is a page title too.
-    let unlabeled_title = extra
-        .get(fields::UNLABELED)
-        .and_then(|v| v.lines().find(|l| REPLY_WORD.is_match(l)))
-        .map(str::to_string);
-    let number = typed.number.or_else(|| {
-        [
-            &letter.letter_title,
-            &typed.page_title,
-            &unlabeled_title,
-            &letter.opening,
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|t| reply::letter::number_in(t))
-    });
-    let session = typed.session.or_else(|| {
-        [&letter.letter_title, &typed.page_title, &letter.opening]
-            .into_iter()
-            .flatten()
-            .find_map(|t| reply::letter::session_in(t))
-    });
-    // The proposal's title: its own cell, else as the opening names it, else a quoted title
-    // in the letter's heading.
-    let title = typed.title.or(letter.title).or_else(|| {
-        letter
-            .letter_title
-            .as_deref()
-            .and_then(reply::letter::quoted_title)
-    });
-    let kind = infer_kind(&KindEvidence {
-        hints: &raw.kind_hints,
-        proposer: proposer.as_deref(),
-        title: title.as_deref(),
-        texts: [
-            session.as_deref(),
-            letter.letter_title.as_deref(),
-            typed.page_title.as_deref(),
-            letter.opening.as_deref(),
-        ],
-    });
-
-    let record = Record {
-        source: Source {
-            path: path.to_string(),
-            record: index,
-            line: diags.line_of(raw.start),
-            encoding: encoding.to_string(),
-        },
-        kind,
-        proposers: proposer
-            .as_deref()
-            .map(fields::proposers)
-            .unwrap_or_default(),
-        proposer,
-        number,
-        title,
-        content: typed.content,
-        units,
-        category: typed.category.or(letter.category),
-        doc_number: typed.doc_number.or(letter.doc_number),
-        session,
-        reply,
-        extra,
-    };
-    (record, span)
-}
-
-/// A reply's name: what a page title cell says it is.
-static REPLY_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"答复|答覆|回复|回覆|复函|復函").unwrap());
-
-/// What a record says about its kind, strongest first.
-struct KindEvidence<'a> {
-    hints: &'a [Kind],
-    proposer: Option<&'a str>,
-    title: Option<&'a str>,
-    /// Session, the letter's title, the page title, the reply's opening sentence.
-    texts: [Option<&'a str>; 4],
-}
-
-/// 提案 vs 建议: labels first (提案号, 建议人), then who filed it (政协/委员 vs 人大/代表), then
-/// what the session, page title or reply call it, then the title's own wording.
-fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
-    static PROPOSER_P: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"政协|政協|委员|委員|民革|民盟|民建|民进|民進|农工|農工|致公|九三|台盟|工商联|工商聯|界别|界別|党派|黨派").unwrap()
-    });
-    static PROPOSER_S: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"人大|代表").unwrap());
-    static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(提案|建议|建議)(?:的?(?:答复|答覆|回复|回覆|复函|復函)|已?收悉|已收到)|第\s*[0-9０-９]+\s*[号號]\s*(提案|建议|建議)|(政协|政協)|(人大|人民代表大会)")
-            .unwrap()
-    });
-    let one = |k: Kind| Some(k);
-
-    if let Some(&first) = e.hints.first()
-        && e.hints.iter().all(|&k| k == first)
-    {
-        return one(first);
-    }
-    if let Some(p) = e.proposer {
-        if PROPOSER_P.is_match(p) {
-            return one(Kind::Proposal);
-        }
-        if PROPOSER_S.is_match(p) {
-            return one(Kind::Suggestion);
-        }
-    }
-    for t in e.texts.iter().flatten() {
-        if let Some(c) = NAMED.captures(t) {
-            let word = c.get(1).or(c.get(2)).map(|m| m.as_str());
-            return match (word, c.get(3), c.get(4)) {
-                (Some("提案"), _, _) | (None, Some(_), _) => one(Kind::Proposal),
-                (Some(_), _, _) | (None, None, Some(_)) => one(Kind::Suggestion),
-                _ => None,
-            };
-        }
-    }
-    match e.title {
-        Some(t) if t.ends_with("的提案") || t.ends_with("提案") => one(Kind::Proposal),
-        Some(t) if t.ends_with("的建议") || t.ends_with("的建議") => one(Kind::Suggestion),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kind(hints: &[Kind], proposer: Option<&str>, opening: Option<&str>) -> Option<Kind> {
-        infer_kind(&KindEvidence {
-            hints,
-            proposer,
-            title: Some("关于某事的建议"),
-            texts: [None, None, None, opening],
-        })
-    }
-
-    #[test]
-    fn kind_from_strongest_evidence() {
-        assert_eq!(kind(&[Kind::Proposal], None, None), Some(Kind::Proposal));
-        assert_eq!(
-            kind(&[], Some("高新区政协工委"), None),
-            Some(Kind::Proposal)
-        );
-        assert_eq!(kind(&[], Some("张三代表"), None), Some(Kind::Suggestion));
-        assert_eq!(
-            kind(&[], Some("张三"), Some("您提出的关于某事的建议的提案收悉")),
-            Some(Kind::Proposal)
-        );
-        assert_eq!(
-            kind(
-                &[],
-                Some("张三"),
-                Some("对市十六届人大一次会议第12号建议的答复")
-            ),
-            Some(Kind::Suggestion)
-        );
-        assert_eq!(kind(&[], None, None), Some(Kind::Suggestion));
-        assert_eq!(
-            infer_kind(&KindEvidence {
-                hints: &[],
-                proposer: None,
-                title: None,
-                texts: [None; 4]
-            }),
-            None
-        );
-    }
 }

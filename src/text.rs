@@ -35,17 +35,6 @@ pub fn ends_sentence(c: char) -> bool {
     )
 }
 
-/// `char::is_whitespace` without the Unicode table lookup for the CJK characters that make up
-/// most of the input (no whitespace character lies above U+3000).
-#[inline]
-pub fn is_space(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_whitespace() || c == '\x0b'
-    } else {
-        c <= '\u{3000}' && c.is_whitespace()
-    }
-}
-
 /// Splits text into paragraphs. Line breaks always break; within a line, a run of whitespace
 /// breaks when it follows sentence-final punctuation or precedes an outline marker. Any other
 /// space is a stray space inside a sentence and stays where it is.
@@ -126,7 +115,7 @@ pub fn next_space(line: &str, from: usize) -> Option<(usize, usize)> {
 /// A one-line letter runs its head together: `关于…第31号提案的答复 某某委员会: …`,
 /// `某政发〔2023〕148号 关于…`, `[办理结果标注(A1)] …`. A space after such an item is a break.
 fn ends_head_item(so_far: &str) -> bool {
-    use crate::reply::letter;
+    use crate::vocab::letter;
     // Every head item ends in one of these: 答复 / 复函 / 办理情况 / 意见, 号, or a flag's code
     // and bracket. Most spaces follow none of them, and skip the patterns.
     let last = so_far.chars().next_back();
@@ -149,15 +138,15 @@ fn starts_letter_label(rest: &str) -> bool {
     if !rest
         .chars()
         .next()
-        .is_some_and(crate::fields::labels::may_start_letter_label)
+        .is_some_and(crate::vocab::labels::may_start_letter_label)
     {
         return false;
     }
     // Labels are at most a dozen characters: look for the colon in the first 40 bytes only.
-    let Some(colon) = head(rest, 40).find([':', '：', ';', '；', '︰']) else {
+    let Some(colon) = crate::vocab::head(rest, 40).find([':', '：', ';', '；', '︰']) else {
         return false;
     };
-    colon > 0 && crate::fields::labels::is_letter_label(&rest[..colon])
+    colon > 0 && crate::vocab::labels::is_letter_label(&rest[..colon])
 }
 
 /// In a one-line letter's foot, a space also ends a line after a phone number (`联系电话:
@@ -168,13 +157,13 @@ fn ends_foot_value(so_far: &str, prev: char, rest: &str) -> bool {
     if (prev.is_ascii_digit() || prev == '*')
         && !next.is_some_and(|c| c.is_ascii_digit())
         && so_far.len() <= 240
-        && crate::reply::letter::contact(so_far).is_some()
+        && crate::vocab::letter::contact(so_far).is_some()
     {
         return true;
     }
     if next.is_some_and(|c| c.is_ascii_digit() || "二〇○".contains(c))
         && so_far.len() <= 120
-        && crate::reply::letter::is_unit(so_far)
+        && crate::vocab::letter::is_unit(so_far)
         && (rest
             .get(..4)
             .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
@@ -183,8 +172,8 @@ fn ends_foot_value(so_far: &str, prev: char, rest: &str) -> bool {
         return true;
     }
     matches!(next, Some('(' | '（'))
-        && crate::reply::letter::is_note(
-            head(rest, 80)
+        && crate::vocab::letter::is_note(
+            crate::vocab::head(rest, 80)
                 .split_inclusive([')', '）'])
                 .next()
                 .unwrap_or(""),
@@ -199,7 +188,7 @@ fn is_inline_label(before_colon: &str) -> bool {
         .map_or(0, |i| {
             i + label[i..].chars().next().map_or(1, char::len_utf8)
         });
-    crate::fields::labels::is_letter_label(&label[start..])
+    crate::vocab::labels::is_letter_label(&label[start..])
 }
 
 fn push_para<'t>(line: &'t str, from: usize, to: usize, base: usize, out: &mut Vec<Para<'t>>) {
@@ -253,16 +242,6 @@ pub enum Level {
     Circled,
 }
 
-impl Level {
-    pub const ALL: [Level; 5] = [
-        Level::Hanzi,
-        Level::ParenHanzi,
-        Level::Arabic,
-        Level::ParenArabic,
-        Level::Circled,
-    ];
-}
-
 /// An outline marker at the start of a paragraph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Marker<'t> {
@@ -285,7 +264,7 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
         '(' | '（' => {
             let inner = &s[first.len_utf8()..];
             // The number inside is at most a few characters: never scan the whole line.
-            let close = head(inner, 16).find([')', '）'])?;
+            let close = crate::vocab::head(inner, 16).find([')', '）'])?;
             let num_text = &inner[..close];
             let close_len = inner[close..].chars().next()?.len_utf8();
             let len = first.len_utf8() + close + close_len;
@@ -316,7 +295,7 @@ pub fn marker(s: &str) -> Option<Marker<'_>> {
             (Level::Arabic, n, len)
         }
         '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' => {
-            let num_len = head(s, 16).find('、')?;
+            let num_len = crate::vocab::head(s, 16).find('、')?;
             (
                 Level::Hanzi,
                 hanzi_number(&s[..num_len])?,
@@ -363,15 +342,6 @@ pub fn find_full_stop(t: &str) -> Option<usize> {
         from = at + 1;
     }
     None
-}
-
-/// At most the first `max` bytes of `s`, cut at a character boundary.
-pub fn head(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// Item numbers up to 999 in ASCII or full-width digits; years and other quantities are not items.
@@ -500,11 +470,6 @@ static TRADITIONAL: [u64; 0x5200 / 64] = {
     }
     bits
 };
-
-/// Removes every kind of whitespace, including the full-width space.
-pub fn without_spaces(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 #[cfg(test)]
 mod tests {

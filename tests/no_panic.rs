@@ -17,7 +17,7 @@ fn fixture_texts() -> Vec<Vec<u8>> {
 fn check(bytes: &[u8]) {
     if let Ok(x) = extract("prop.txt", bytes, &Config::default()) {
         common::assert_nothing_lost("property input", &x);
-        for r in &x.records {
+        for r in x.records.iter().map(|e| &e.record) {
             assert!(r.source.record >= 1 && r.source.line >= 1);
             let v = serde_json::to_value(r).unwrap();
             common::assert_valid("property input", &v);

@@ -24,6 +24,7 @@ fn fields(name: &str, text: &str) -> Vec<String> {
     };
     x.records
         .iter()
+        .map(|e| &e.record)
         .map(|r| {
             let reply = r.reply.clone().unwrap_or_default();
             let v = serde_json::json!({

@@ -18,7 +18,7 @@ fn seed_record_field_by_field() {
     let out = extract("seed.txt", &bytes, &Config::default()).expect("the seed extracts");
     assert_eq!(out.records.len(), 1);
     common::assert_nothing_lost("seed", &out);
-    let r = &out.records[0];
+    let r = &out.records[0].record;
 
     assert_eq!(r.source.record, 1);
     assert_eq!(r.source.line, 1);

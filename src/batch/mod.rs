@@ -198,7 +198,7 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
     match &opts.out_dir {
         None => {
             for r in &x.records {
-                emit::record(&mut output, r, opts.format).map_err(FileError::Emit)?;
+                emit::record(&mut output, &r.record, opts.format).map_err(FileError::Emit)?;
             }
         }
         Some(dir) => {
@@ -209,7 +209,7 @@ fn convert_job(job: &Job, name: &str, opts: &Options) -> Result<Converted, FileE
             let names = OutDir::names(&job.rel, x.records.len(), opts.format.extension());
             for (r, rel) in x.records.iter().zip(names) {
                 let mut buf = emit::header(opts.format);
-                emit::record(&mut buf, r, opts.format).map_err(FileError::Emit)?;
+                emit::record(&mut buf, &r.record, opts.format).map_err(FileError::Emit)?;
                 staged.push(dir.stage(&rel, &buf, input)?);
             }
         }

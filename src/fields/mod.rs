@@ -3,8 +3,6 @@
 //! records, and converts values: numbers to identifiers, unit lists to names, dates to ISO.
 //! Whatever it cannot place goes to `extra`, never away.
 
-pub mod labels;
-
 use std::sync::LazyLock;
 
 use indexmap::IndexMap;
@@ -16,7 +14,9 @@ use crate::diag::{Code, Collector};
 use crate::record::{Kind, Units};
 use crate::scan;
 use crate::text::{self, Para};
-use labels::{Field, Label};
+use crate::vocab;
+use crate::vocab::labels::{self, Field, Label};
+use crate::vocab::letter;
 
 /// The key under which cells without a label are kept in `extra`.
 pub const UNLABELED: &str = "_unlabeled";
@@ -180,7 +180,7 @@ impl<'t> Walker<'t, '_, '_> {
                 Class::Text
                     if !p.takes_long_text()
                         && scan::has_newline(c.text)
-                        && crate::reply::looks_like_letter(c.text) =>
+                        && looks_like_letter(c.text) =>
                 {
                     self.empty(p);
                     self.cell(c);
@@ -196,7 +196,7 @@ impl<'t> Walker<'t, '_, '_> {
                 self.cell(value);
             }
             Class::Text if scan::has_newline(c.text) => self.text_block(c),
-            Class::Text if self.cur.reply.is_empty() && crate::reply::looks_like_letter(c.text) => {
+            Class::Text if self.cur.reply.is_empty() && looks_like_letter(c.text) => {
                 self.cur.reply.push(Value::from(c));
                 self.last = Some(Slot::Reply);
             }
@@ -232,11 +232,11 @@ impl<'t> Walker<'t, '_, '_> {
             Class::Label(Pending { label: Some(_), .. })
             | Class::Inline(Pending { label: Some(_), .. }, _) => true,
             // A salutation (`某某代表:`) looks like one too, and is not.
-            Class::Label(_) => crate::reply::letter::salutation(l.text, None).is_none(),
+            Class::Label(_) => letter::salutation(l.text, None).is_none(),
             Class::Inline(_, v) => {
                 v.text.len() <= 120
-                    && !crate::reply::starts_letter(v.text, None)
-                    && crate::reply::letter::salutation(l.text, None).is_none()
+                    && !letter::starts_letter(v.text, None)
+                    && letter::salutation(l.text, None).is_none()
             }
             Class::Text => false,
         };
@@ -251,13 +251,13 @@ impl<'t> Walker<'t, '_, '_> {
             // A label on its own line (`内 容:`) takes the line after it as its value, unless
             // that line starts the letter.
             let next = lines.get(k + 1).map(|n| n.text);
-            if self.pending.is_some() && !crate::reply::starts_letter(line.text, next) {
+            if self.pending.is_some() && !letter::starts_letter(line.text, next) {
                 self.cell(line);
                 k += 1;
                 continue;
             }
             let rest = c.slice(line.start - c.start..c.text.len(), true);
-            if self.cur.reply.is_empty() && crate::reply::looks_like_letter(rest.text) {
+            if self.cur.reply.is_empty() && looks_like_letter(rest.text) {
                 if let Some(p) = self.pending.take() {
                     self.empty(p);
                 }
@@ -351,7 +351,7 @@ impl<'t> Walker<'t, '_, '_> {
             Some(Field::Proposer) => set_once(&mut cur.proposer, v, p, &mut cur.extra),
             Some(Field::Number) => set_once(&mut cur.number, v, p, &mut cur.extra),
             // `名称: | 关于…第96号提案的答复 |` names the page (the reply), not the proposal.
-            Some(Field::Title) if crate::reply::letter::is_title_end(v.text) => {
+            Some(Field::Title) if letter::is_title_end(v.text) => {
                 cur.page_title.get_or_insert(v);
                 cur.extra.push((p.written, v));
             }
@@ -471,7 +471,7 @@ fn classify(c: Cell<'_>) -> Class<'_> {
     if scan::has_newline(t) {
         return Class::Text;
     }
-    let head = text::head(t, MAX_LABEL_BYTES + 4);
+    let head = vocab::head(t, MAX_LABEL_BYTES + 4);
     if t.len() <= MAX_LABEL_BYTES {
         if let Some(label) = t.strip_suffix([':', '：']) {
             let label = label.trim_end_matches([':', '：']);
@@ -501,11 +501,8 @@ fn classify(c: Cell<'_>) -> Class<'_> {
         let known = labels::lookup(&norm);
         // `某某委员: 您提出的…收悉` is a salutation running into a letter, not a label.
         // (A letter is long: short values are not looked at.)
-        let letter = || {
-            known.is_none()
-                && t.len() - after > LETTER_MIN_BYTES
-                && crate::reply::opens(&t[after..])
-        };
+        let letter =
+            || known.is_none() && t.len() - after > LETTER_MIN_BYTES && letter::opens(&t[after..]);
         if known.is_some() || (looks_like_label(&norm) && !letter()) {
             let value = c.slice(after..t.len(), false);
             if !value.text.is_empty() && !value.text.starts_with([':', '：']) {
@@ -548,6 +545,26 @@ fn looks_like_label(norm: &str) -> bool {
         && !norm
             .chars()
             .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+/// Whether a block of text without labels is a reply letter: an opening sentence, a salutation
+/// or a reply title line near its start. Only the first few kilobytes are looked at.
+pub fn looks_like_letter(t: &str) -> bool {
+    let mut end = t.len().min(4096);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &t[..end];
+    let paras = text::paragraphs(head, 0);
+    letter::OPENING.is_match(head)
+        || paras
+            .iter()
+            .take(letter::HEAD_LIMIT)
+            .enumerate()
+            .any(|(k, p)| {
+                letter::is_title_end(p.text)
+                    || letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some()
+            })
 }
 
 /// The typed fields of one record (the reply's structure is the `reply` stage's job).
@@ -618,7 +635,7 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
         proposer: raw.proposer.and_then(|v| text::text_field(v.text)),
         number: raw
             .number
-            .map(|v| identifier(v.text))
+            .map(|v| vocab::identifier(v.text))
             .filter(|n| !n.is_empty()),
         title: raw.title.and_then(|v| text::text_field(v.text)),
         content: (!content.is_empty()).then(|| text::joined(&content)),
@@ -700,18 +717,6 @@ pub fn proposers(p: &str) -> Vec<String> {
                 None => item,
             };
             (!name.is_empty()).then(|| name.to_string())
-        })
-        .collect()
-}
-
-/// A number as an identifier: 第 / 号 / 號 and whitespace removed, full-width digits made ASCII,
-/// leading zeros kept (`第0143号` → `0143`).
-pub fn identifier(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '第' | '号' | '號'))
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            _ => c,
         })
         .collect()
 }
@@ -862,9 +867,9 @@ mod tests {
 
     #[test]
     fn identifiers_and_category_codes() {
-        assert_eq!(identifier("第 0143 号"), "0143");
-        assert_eq!(identifier("第５８號"), "58");
-        assert_eq!(identifier("20250118040077"), "20250118040077");
+        assert_eq!(crate::vocab::identifier("第 0143 号"), "0143");
+        assert_eq!(crate::vocab::identifier("第５８號"), "58");
+        assert_eq!(crate::vocab::identifier("20250118040077"), "20250118040077");
         for c in ["A类", "B", "A1", "甲类", "C 类"] {
             assert!(is_category_code(c), "{c}");
         }

@@ -3,7 +3,6 @@
 //! (closing, signature, contacts, copy-to, category and its legend), and records for every
 //! stretch of the letter which part it went to (`Piece`s), so that nothing is silently lost.
 
-pub mod letter;
 pub mod outline;
 
 use std::ops::Range;
@@ -15,7 +14,8 @@ use crate::date::{DateError, EraSource};
 use crate::diag::Code;
 use crate::record::{Contact, Reply, Signature};
 use crate::text::{self, Para};
-use letter::{ContactRole, Tail};
+use crate::vocab;
+use crate::vocab::letter::{self, ContactRole, Tail};
 
 /// Where a stretch of the letter went.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -137,107 +137,13 @@ static NAMED_PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// `您(们)提出的…收悉`, `你们提出的…已收到`: the sentence that names what is being answered.
-pub(crate) static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:您|你|贵|貴)(?:们|們|单位|單位|会|會|委员会|組|组)?(?:所?提出|领衔提出|領銜提出|联名提出|聯名提出|提交|所提|提)的|收悉|敬悉|已收到|(?:答[复覆復]|回[复覆復]|[复復]函|函告|汇报|匯報|意[见見])如下|[转轉][来來]的|[转轉]交的|提出?的\s*(?:(?:关于|關于|關於)\s*)?[《“「]")
-        .unwrap()
-});
-
-/// The closing sentences of a letter: thanks, 特此答复, 此致敬礼, requests for feedback. Each
-/// pattern is its own automaton: together, the bounded `.{0,40}` gaps multiplied into more
-/// states than the lazy DFA keeps, and it rebuilt them on nearly every paragraph.
-static CLOSINGS: LazyLock<[Regex; 5]> = LazyLock::new(|| {
-    [
-        concat!(
-            r"^(?:最后[，,]?\s*)?(?:衷心|再次|诚挚|誠摯|真诚|真誠|非常|十分|由衷)?(?:地)?(?:感[谢謝]|[谢謝][谢謝])",
-            r"|^特此(?:答[复覆]|函告|[复復]函|函[复復]|回[复覆]|[说說]明)",
-            r"|^此致|^敬礼|^敬禮",
-            r"|^以上(?:答[复覆]|意[见見]|[办辦]理情[况況])",
-        ),
-        r"^如(?:您)?(?:[对對]|有).{0,40}(?:意[见見]|建[议議]|[问問]题|疑[问問]|不[满滿]意)",
-        r"^(?:[欢歡]迎|希望).{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
-        r"^(?:[请請]|敬[请請]|[烦煩][请請]).{0,40}(?:反[馈饋]|填[写寫]|寄回|意[见見]表|征[询詢])",
-        r"^.{0,30}是否[满滿]意",
-    ]
-    .map(|p| Regex::new(p).unwrap())
-});
-
-static SHI_FOU: LazyLock<memchr::memmem::Finder<'static>> =
-    LazyLock::new(|| memchr::memmem::Finder::new("是否"));
-
-/// Whether a paragraph (or sentence) is a closing. Every pattern but the last is anchored on
-/// a few possible first characters, and the last needs 是否 near the start: tested first, these
-/// turn away the body's paragraphs without running an automaton.
-pub(crate) fn is_closing(t: &str) -> bool {
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    let [thanks, if_any, welcome, please, satisfied] = &*CLOSINGS;
-    (matches!(
-        first,
-        '最' | '衷'
-            | '再'
-            | '诚'
-            | '誠'
-            | '真'
-            | '非'
-            | '十'
-            | '由'
-            | '地'
-            | '感'
-            | '谢'
-            | '謝'
-            | '特'
-            | '此'
-            | '敬'
-            | '以'
-    ) && thanks.is_match(t))
-        || (first == '如' && if_any.is_match(t))
-        || (matches!(first, '欢' | '歡' | '希') && welcome.is_match(t))
-        || (matches!(first, '请' | '請' | '敬' | '烦' | '煩') && please.is_match(t))
-        // Thirty characters of at most four bytes, then 是否 (a byte search built once: `str`'s
-        // substring search sets itself up again on every paragraph).
-        || (SHI_FOU.find(text::head(t, 30 * 4 + 6).as_bytes()).is_some() && satisfied.is_match(t))
-}
-
-/// Whether a paragraph is the opening (`您提出的…收悉`): it says so in its first sentences, so
-/// long paragraphs are not scanned to the end.
-pub(crate) fn opens(t: &str) -> bool {
-    OPENING.is_match(text::head(t, 600))
-}
-
-/// Whether a block of text without labels is a reply letter: an opening sentence, a salutation
-/// or a reply title line near its start. Only the first few kilobytes are looked at.
-/// Whether a line can be the first of a letter: its title, a document number or flag, the
-/// salutation (`next` is the line after it), or the opening.
-pub fn starts_letter(t: &str, next: Option<&str>) -> bool {
-    letter::is_title_end(t)
-        || letter::doc_number_start(t).is_some()
-        || letter::category_flag(t).is_some()
-        || letter::salutation(t, next).is_some()
-        || opens(t)
-}
-
-pub fn looks_like_letter(t: &str) -> bool {
-    let mut end = t.len().min(4096);
-    while !t.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &t[..end];
-    let paras = text::paragraphs(head, 0);
-    OPENING.is_match(head)
-        || paras.iter().take(HEAD_LIMIT).enumerate().any(|(k, p)| {
-            letter::is_title_end(p.text)
-                || letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some()
-        })
-}
-
 /// The longest line read as part of a letter's foot (signature, contacts, legend …).
 const FOOT_LINE_BYTES: usize = 600;
 
-/// How far into the letter a salutation or opening is looked for.
-const HEAD_LIMIT: usize = 12;
-
+/// Reads a reply letter from its paragraphs: the head (title lines, document number, flags,
+/// salutation) up to the opening, the body with its outline of sections and measures, and the
+/// foot (closing, signature, contacts, copy-to, notes). `keep_pieces`: record where every
+/// stretch of text went, for `validate`.
 pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Parsed {
     let mut parsed = Parsed::default();
     // Each paragraph gives one to four pieces: room for them up front, not regrown as they come.
@@ -248,13 +154,13 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Pars
     // Where the letter proper starts: the salutation, else the opening sentence.
     let mut salutation = None;
     let mut opening_at = None;
-    for k in 0..n.min(HEAD_LIMIT) {
+    for k in 0..n.min(letter::HEAD_LIMIT) {
         let next = paras.get(k + 1).map(|p| p.text);
         if let Some(s) = letter::salutation(paras[k].text, next) {
             salutation = Some((k, s));
             break;
         }
-        if opens(paras[k].text) {
+        if letter::opens(paras[k].text) {
             opening_at = Some(k);
             break;
         }
@@ -308,7 +214,7 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Pars
         .iter()
         .chain(body.iter())
         .take(4)
-        .find(|p| opens(p.text))
+        .find(|p| letter::opens(p.text))
         .map(|p| p.text.to_string());
     parsed.title = parsed.opening.as_deref().and_then(letter::title_in_opening);
 
@@ -338,12 +244,12 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Pars
             || t.contains("協辦意見")
             || t.contains("會辦意見")
     }) || parsed.opening.as_deref().is_some_and(|o| {
-        o.contains("转来的") || o.contains("轉來的") || CO_UNIT_BODY.is_match(text::head(o, 600))
+        o.contains("转来的") || o.contains("轉來的") || CO_UNIT_BODY.is_match(vocab::head(o, 600))
     });
     if parsed.co_unit {
         parsed.named_proposer = parsed.opening.as_deref().and_then(|o| {
             NAMED_PROPOSER
-                .captures(text::head(o, 600))
+                .captures(vocab::head(o, 600))
                 .map(|c| c[1].trim().to_string())
         });
     }
@@ -374,7 +280,7 @@ fn head<'t>(
         title_lines = start..end + 1;
         let joined: String = paras[title_lines.clone()]
             .iter()
-            .map(|p| text::without_spaces(&p.text[title_from(p.text)..]))
+            .map(|p| vocab::without_spaces(&p.text[title_from(p.text)..]))
             .collect();
         parsed.letter_title = Some(joined);
     }
@@ -422,7 +328,7 @@ fn head<'t>(
         } else if let Some((label, value)) = letter::labeled(t) {
             keep_labeled(p, label, value, parsed, pieces);
         } else if let Some((label, value, field)) = known_pair(t) {
-            if field == crate::fields::labels::Field::DocNumber && !value.is_empty() {
+            if field == crate::vocab::labels::Field::DocNumber && !value.is_empty() {
                 doc_number(parsed, pieces, p, value);
             } else {
                 keep_labeled(p, label, value, parsed, pieces);
@@ -503,7 +409,7 @@ fn head_items(p: Para<'_>) -> Vec<Para<'_>> {
 /// Where the known label that ends right before the colon at `colon` starts, and what it
 /// stands for: the longest run of characters (spaces allowed inside, `文  号`) that is a label of
 /// the vocabulary.
-fn label_before(t: &str, colon: usize) -> Option<(usize, crate::fields::labels::Field)> {
+fn label_before(t: &str, colon: usize) -> Option<(usize, crate::vocab::labels::Field)> {
     let before = &t[..colon];
     let mut best = None;
     for (n, (i, c)) in before.char_indices().rev().enumerate() {
@@ -513,8 +419,8 @@ fn label_before(t: &str, colon: usize) -> Option<(usize, crate::fields::labels::
         if c.is_whitespace() {
             continue;
         }
-        let (norm, _) = crate::fields::labels::normalize(&before[i..]);
-        if let Some(label) = crate::fields::labels::lookup(&norm) {
+        let (norm, _) = crate::vocab::labels::normalize(&before[i..]);
+        if let Some(label) = crate::vocab::labels::lookup(&norm) {
             best = Some((i, label.field));
         }
     }
@@ -522,7 +428,7 @@ fn label_before(t: &str, colon: usize) -> Option<(usize, crate::fields::labels::
 }
 
 /// `label:value` with a known label of the vocabulary: (label span, value span, field).
-fn known_pair(t: &str) -> Option<(Range<usize>, Range<usize>, crate::fields::labels::Field)> {
+fn known_pair(t: &str) -> Option<(Range<usize>, Range<usize>, crate::vocab::labels::Field)> {
     let colon = t.find([':', '：'])?;
     let (at, field) = label_before(t, colon)?;
     if at != 0 {
@@ -541,7 +447,7 @@ fn keep_labeled(
     parsed: &mut Parsed,
     pieces: &mut Pieces,
 ) {
-    let key = text::without_spaces(&p.text[label]);
+    let key = vocab::without_spaces(&p.text[label]);
     parsed
         .extra
         .push((key.clone(), p.text[value.clone()].to_string()));
@@ -566,7 +472,7 @@ fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
     let mut closing_seen = false;
     while i > 0 {
         let t = paras[i - 1].text;
-        let closing = is_closing(t);
+        let closing = letter::is_closing(t);
         if closing_seen && !closing {
             break;
         }
@@ -847,7 +753,7 @@ fn fused_closing_at(t: &str) -> Option<usize> {
     let mut found = None;
     for &s in starts.iter().rev() {
         let sentence_end = t[s..].find(['。', '！', '!']).map_or(t.len(), |e| s + e);
-        if is_closing(t[s..sentence_end].trim_start()) {
+        if letter::is_closing(t[s..sentence_end].trim_start()) {
             found = Some(s);
         } else {
             break;
@@ -860,33 +766,6 @@ fn fused_closing_at(t: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::date::Era;
-
-    /// The first-character tests of `is_closing` let through all the patterns let through.
-    #[test]
-    fn closing_prefilter_agrees_with_the_patterns() {
-        use proptest::prelude::*;
-        let plain = |t: &str| CLOSINGS.iter().any(|r| r.is_match(t));
-        for t in [
-            "感谢您对我们工作的关心和支持！",
-            "最后，再次感谢您的关心。",
-            "衷心感谢您的建议。",
-            "特此答复。",
-            "此致",
-            "敬礼！",
-            "以上答复，如有不同意见，请及时反馈。",
-            "如您对答复有意见或建议，请来电告知。",
-            "欢迎继续提出宝贵意见。",
-            "请填写反馈意见表并寄回。",
-            "烦请将意见反馈我局。",
-            "您对本次答复是否满意？",
-            "我们将继续推进相关工作。",
-        ] {
-            assert_eq!(is_closing(t), plain(t), "{t}");
-        }
-        proptest!(|(t in "[最后，衷心感谢特此答复如您对有意见欢迎请填写反馈是否满意一二 ]{0,24}")| {
-            prop_assert_eq!(is_closing(&t), plain(&t));
-        });
-    }
 
     fn reply(s: &str) -> Parsed {
         parse(&text::paragraphs(s, 0), &Era::Gregorian, true)

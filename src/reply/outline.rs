@@ -5,6 +5,7 @@
 use super::{Part, Piece, Pieces};
 use crate::record::{Measure, Section};
 use crate::text::{self, Level, Para};
+use crate::vocab;
 
 /// The body's paragraphs sorted into outline parts.
 #[derive(Debug, Default)]
@@ -217,7 +218,7 @@ fn run_in_heading(p: Para<'_>) -> (String, Option<std::ops::Range<usize>>, Optio
 /// right after a word that cannot end a phrase (的, 和, 以 … a stray space mid-sentence).
 fn heading_space(t: &str) -> Option<(usize, usize)> {
     // Forty characters are at most 160 bytes.
-    let head = text::head(t, 160);
+    let head = vocab::head(t, 160);
     let (i, end) = text::next_space(head, 0)?;
     let before = &t[..i];
     let count = before.chars().count();

@@ -153,7 +153,11 @@ fn check_raw(
     let mut diags = Collector::new(&x.text);
     let index = LineIndex::new(&x.text);
     let mut found: Vec<(usize, Code, String)> = Vec::new();
-    for (r, span) in x.records.iter().zip(&x.spans) {
+    for crate::Extracted {
+        record: r,
+        spans: span,
+    } in &x.records
+    {
         let lists: Vec<String> = span.unit_lists.iter().map(|(_, l)| l.clone()).collect();
         let labels: Vec<String> = span.extra.iter().map(|(k, _)| k.clone()).collect();
         let cx = Context {

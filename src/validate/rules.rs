@@ -4,8 +4,8 @@
 
 use crate::date::{self, Date, Era};
 use crate::diag::Code;
-use crate::fields::labels;
 use crate::record::Record;
+use crate::vocab::labels;
 
 /// The part of a record a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,7 +165,7 @@ pub fn is_identifier(n: &str) -> bool {
 fn number(r: &Record, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let written = cx.raw_number.or(r.number.as_deref());
     if let Some(w) = written.filter(|w| !w.trim().is_empty()) {
-        let normalized = crate::fields::identifier(w);
+        let normalized = crate::vocab::identifier(w);
         if !is_identifier(&normalized) {
             push(
                 out,
@@ -275,7 +275,7 @@ fn names(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     for part in s.split(['、', '，', ',', '和', '及', ' ']) {
         let mut p = part.trim().trim_end_matches(['们', '們']);
-        for title in crate::reply::letter::PERSON_TITLES {
+        for title in crate::vocab::letter::PERSON_TITLES {
             p = p.strip_suffix(title).unwrap_or(p);
         }
         if !p.is_empty() {

@@ -158,7 +158,11 @@ const FRAME_WORDS: &[&str] = &[
 /// pieces in input order, equals what the record holds.
 pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
     use propex::reply::Part;
-    for (r, span) in x.records.iter().zip(&x.spans) {
+    for propex::Extracted {
+        record: r,
+        spans: span,
+    } in &x.records
+    {
         if span.reply.is_empty() {
             continue;
         }
@@ -277,7 +281,7 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                 ),
                 Part::Frame => {
                     let mut rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-                    for w in propex::reply::letter::CONTACT_LABELS
+                    for w in propex::vocab::letter::CONTACT_LABELS
                         .iter()
                         .chain(FRAME_WORDS)
                     {

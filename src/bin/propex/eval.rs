@@ -293,7 +293,7 @@ fn evaluate(
         Ok(x) => (
             x.records
                 .iter()
-                .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+                .map(|r| serde_json::to_value(&r.record).unwrap_or(Value::Null))
                 .collect(),
             None,
         ),

@@ -8,8 +8,8 @@ use anyhow::Result;
 use clap::Args;
 
 use propex::Config;
+use propex::EncodingChoice;
 use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
-use propex::decode::EncodingChoice;
 
 use crate::Usage;
 
@@ -122,7 +122,7 @@ fn globs(patterns: &[String]) -> Result<Option<globset::GlobSet>> {
 
 fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
     s.parse()
-        .map_err(|e: propex::decode::UnknownEncoding| e.to_string())
+        .map_err(|e: propex::UnknownEncoding| e.to_string())
 }
 
 /// `65536`, `64K`, `64KiB`, `64MiB`, `1G`: sizes in bytes with binary multiples.

@@ -31,7 +31,7 @@ pub fn is_title_end(t: &str) -> bool {
     ) {
         return false;
     }
-    let t = crate::text::without_spaces(t);
+    let t = super::without_spaces(t);
     let n = t.chars().count();
     let han = t.chars().filter(|c| is_han(*c)).count();
     n <= 80
@@ -190,7 +190,7 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
 
     // Fused greeting: `王五委员，您好！` or `王五委员:您好!现将…`. The name before it is short,
     // so only the paragraph's first bytes are searched.
-    let near = crate::text::head(body, 200);
+    let near = super::head(body, 200);
     if let Some(hi) = near.find("您好").or_else(|| near.find("你好")) {
         let name = body[..hi].trim_end_matches([':', '：', '，', ',', ' ', '\u{3000}', '!', '！']);
         if short(name) {
@@ -202,16 +202,15 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
     }
     // An empty label line (`反馈时间:`, `联系人:`) addresses no one.
     let not_a_label = |name: &str| {
-        let (norm, _) = crate::fields::labels::normalize(name);
-        crate::fields::labels::lookup(&norm).is_none()
+        let (norm, _) = super::labels::normalize(name);
+        super::labels::lookup(&norm).is_none()
             && !["时间", "時間", "日期", "时限", "期限", "编号", "編號"]
                 .iter()
                 .any(|e| norm.ends_with(e))
     };
     if let Some(name) = body.strip_suffix([':', '：']) {
         let name = name.trim_end();
-        if short(name) && !super::OPENING.is_match(name) && !is_title_end(name) && not_a_label(name)
-        {
+        if short(name) && !OPENING.is_match(name) && !is_title_end(name) && not_a_label(name) {
             return Some(Salutation {
                 name: from..from + name.len(),
                 rest: None,
@@ -219,7 +218,7 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
         }
     }
     // Run into the opening on one line: `张三代表:你提出的…`.
-    if let Some(colon) = crate::text::head(body, 120).find([':', '：']) {
+    if let Some(colon) = super::head(body, 120).find([':', '：']) {
         let name = body[..colon].trim_end();
         let after = colon + body[colon..].chars().next().map_or(1, char::len_utf8);
         let rest = &body[after..];
@@ -229,7 +228,7 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
                 .iter()
                 .chain(BODY_ENDS)
                 .any(|e| name.ends_with(e))
-            && super::opens(rest)
+            && opens(rest)
         {
             let lead = rest.len() - rest.trim_start().len();
             return Some(Salutation {
@@ -239,8 +238,7 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
         }
     }
     // No colon: only a short name ending like an addressee, right before the opening.
-    let opens =
-        next.is_some_and(|n| super::opens(n) || n.starts_with("您好") || n.starts_with("你好"));
+    let opens = next.is_some_and(|n| opens(n) || n.starts_with("您好") || n.starts_with("你好"));
     if short(body)
         && (honorific > 0 || opens)
         && PERSON_TITLES
@@ -368,7 +366,7 @@ pub fn contact(t: &str) -> Option<Vec<(ContactRole, Span)>> {
     let first = t[lead..].chars().next()?;
     if !CONTACT_LABELS.iter().any(|l| l.starts_with(first))
         || CONTACT_LABEL
-            .find(crate::text::head(&t[lead..], 120))
+            .find(super::head(&t[lead..], 120))
             .is_none_or(|m| m.start() != 0)
     {
         return None;
@@ -673,7 +671,7 @@ pub fn number_in(t: &str) -> Option<String> {
             .iter()
             .any(|k| rest.starts_with(k))
         };
-        (di || kind_after || !hao).then(|| crate::fields::identifier(&c[2]))
+        (di || kind_after || !hao).then(|| super::identifier(&c[2]))
     })
 }
 
@@ -752,7 +750,7 @@ const MAX_TITLE_CHARS: usize = 120;
 /// `「…」`, or bare up to 的建议 / 的提案 (`提出的关于…的建议提案收悉` keeps `…的建议`).
 pub fn title_in_opening(t: &str) -> Option<String> {
     // The title sits in the opening's first sentences.
-    let head = crate::text::head(t, 480);
+    let head = super::head(t, 480);
     let title = TITLE_LEAD.find_iter(head).find_map(|m| {
         let title = title_after(head, m.end())?.trim();
         (title.chars().nth(1).is_some()).then_some(title)
@@ -848,9 +846,117 @@ fn trim_span(t: &str, span: Span, chars: &[char]) -> Span {
     span.start + left..span.start + right
 }
 
+// ---------------------------------------------------------------------------------------------
+// Openings and closings
+
+/// How far into the letter (in paragraphs) a salutation or opening is looked for.
+pub const HEAD_LIMIT: usize = 12;
+
+/// `您(们)提出的…收悉`, `你们提出的…已收到`: the sentence that names what is being answered.
+pub static OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:您|你|贵|貴)(?:们|們|单位|單位|会|會|委员会|組|组)?(?:所?提出|领衔提出|領銜提出|联名提出|聯名提出|提交|所提|提)的|收悉|敬悉|已收到|(?:答[复覆復]|回[复覆復]|[复復]函|函告|汇报|匯報|意[见見])如下|[转轉][来來]的|[转轉]交的|提出?的\s*(?:(?:关于|關于|關於)\s*)?[《“「]")
+        .unwrap()
+});
+
+/// The closing sentences of a letter: thanks, 特此答复, 此致敬礼, requests for feedback. Each
+/// pattern is its own automaton: together, the bounded `.{0,40}` gaps multiplied into more
+/// states than the lazy DFA keeps, and it rebuilt them on nearly every paragraph.
+static CLOSINGS: LazyLock<Vec<(Regex, Option<Vec<char>>)>> = LazyLock::new(|| {
+    [
+        concat!(
+            r"^(?:最后[，,]?\s*)?(?:衷心|再次|诚挚|誠摯|真诚|真誠|非常|十分|由衷)?(?:地)?(?:感[谢謝]|[谢謝][谢謝])",
+            r"|^特此(?:答[复覆]|函告|[复復]函|函[复復]|回[复覆]|[说說]明)",
+            r"|^此致|^敬礼|^敬禮",
+            r"|^以上(?:答[复覆]|意[见見]|[办辦]理情[况況])",
+        ),
+        r"^如(?:您)?(?:[对對]|有).{0,40}(?:意[见見]|建[议議]|[问問]题|疑[问問]|不[满滿]意)",
+        r"^(?:[欢歡]迎|希望).{0,40}(?:意[见見]|建[议議]|指[导導]|[监監]督|批[评評])",
+        r"^(?:[请請]|敬[请請]|[烦煩][请請]).{0,40}(?:反[馈饋]|填[写寫]|寄回|意[见見]表|征[询詢])",
+        r"^.{0,30}是否[满滿]意",
+    ]
+    .into_iter()
+    .map(|p| (Regex::new(p).unwrap(), first_chars(p)))
+    .collect()
+});
+
+/// The characters every match of `pattern` starts with, read from the pattern itself by
+/// regex-syntax's literal extractor; `None` when a match may start with anything. A paragraph
+/// whose first character is not among them is turned away without running the automaton
+/// (most paragraphs are no closing, and each search has a fixed cost).
+fn first_chars(pattern: &str) -> Option<Vec<char>> {
+    use regex_syntax::hir::literal::Extractor;
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().extract(&hir);
+    let mut chars = seq
+        .literals()?
+        .iter()
+        .map(|l| l.as_bytes().utf8_chunks().next()?.valid().chars().next())
+        .collect::<Option<Vec<char>>>()?;
+    chars.sort_unstable();
+    chars.dedup();
+    Some(chars)
+}
+
+/// Whether a paragraph (or sentence) is a closing.
+pub fn is_closing(t: &str) -> bool {
+    let first = t.chars().next();
+    CLOSINGS.iter().any(|(r, starts)| {
+        starts
+            .as_ref()
+            .is_none_or(|s| first.is_some_and(|c| s.binary_search(&c).is_ok()))
+            && r.is_match(t)
+    })
+}
+
+/// Whether a paragraph is the opening (`您提出的…收悉`): it says so in its first sentences, so
+/// long paragraphs are not scanned to the end.
+pub fn opens(t: &str) -> bool {
+    OPENING.is_match(super::head(t, 600))
+}
+
+/// Whether a line can be the first of a letter: its title, a document number or flag, the
+/// salutation (`next` is the line after it), or the opening.
+pub fn starts_letter(t: &str, next: Option<&str>) -> bool {
+    is_title_end(t)
+        || doc_number_start(t).is_some()
+        || category_flag(t).is_some()
+        || salutation(t, next).is_some()
+        || opens(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first characters read from each closing pattern turn away nothing the pattern
+    /// matches; the patterns that start with a word have such a list.
+    #[test]
+    fn closing_first_characters_agree_with_the_patterns() {
+        use proptest::prelude::*;
+        let plain = |t: &str| CLOSINGS.iter().any(|(r, _)| r.is_match(t));
+        assert!(CLOSINGS[..4].iter().all(|(_, s)| s.is_some()));
+        for t in [
+            "感谢您对我们工作的关心和支持！",
+            "最后，再次感谢您的关心。",
+            "衷心感谢您的建议。",
+            "地感谢",
+            "特此答复。",
+            "此致",
+            "敬礼！",
+            "以上答复，如有不同意见，请及时反馈。",
+            "如您对答复有意见或建议，请来电告知。",
+            "欢迎继续提出宝贵意见。",
+            "请填写反馈意见表并寄回。",
+            "烦请将意见反馈我局。",
+            "您对本次答复是否满意？",
+            "我们将继续推进相关工作。",
+        ] {
+            assert_eq!(is_closing(t), plain(t), "{t}");
+        }
+        proptest!(|(t in "[最后，衷心感谢特此答复如您对有意见欢迎请填写反馈是否满意一二地 ]{0,24}")| {
+            prop_assert_eq!(is_closing(&t), plain(&t));
+        });
+    }
     use crate::date::Era;
 
     /// Every label is read, written alone or after an opening bracket.

@@ -1,0 +1,400 @@
+//! Stage 5 — assemble: one `Record` from a record's labeled values (`fields`) and its letter
+//! (`reply`). The table's cells come first; what the letter says fills in where the table is
+//! silent (proposer, number, session, title, units, reply date), and the kind is inferred from
+//! all of it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::cells;
+use crate::date;
+use crate::diag::Collector;
+use crate::fields;
+use crate::record::{Kind, Record, Reply, Source};
+use crate::reply;
+use crate::text;
+use crate::vocab::letter;
+
+/// Where the parts of one record sit in the decoded text (byte offsets), for diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Spans {
+    pub start: usize,
+    pub proposer: Option<usize>,
+    /// The number cell: where it is and how it was written (`第号` normalizes to nothing).
+    pub number: Option<(usize, String)>,
+    pub title: Option<usize>,
+    pub units: Option<usize>,
+    /// Each unit list as written, to find empty items that the output drops.
+    pub unit_lists: Vec<(usize, String)>,
+    pub reply_date: Option<usize>,
+    /// The reply's text in the input: one range per cell it was read from.
+    pub reply: Vec<std::ops::Range<usize>>,
+    /// Where every stretch of the reply went.
+    pub pieces: Vec<reply::Piece>,
+    /// Labeled cells kept in `extra`: label as written and where the label is.
+    pub extra: Vec<(String, usize)>,
+}
+
+impl Spans {
+    /// Where the first piece of each part starts, looked up in constant time: a record with
+    /// 200,000 measures asks for each of them.
+    pub fn first_pieces(&self) -> std::collections::HashMap<&reply::Part, usize> {
+        // Reversed, so that the first piece of a part is the one left in the map.
+        self.pieces
+            .iter()
+            .rev()
+            .map(|p| (&p.part, p.range.start))
+            .collect()
+    }
+}
+
+/// One record and where its parts sit in the text.
+#[derive(Clone, Debug)]
+pub struct Extracted {
+    pub record: Record,
+    pub spans: Spans,
+}
+
+/// Why a text holds no record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NoRecord(pub &'static str);
+
+/// Every record of a decoded text. `keep_spans`: whether each record's `Spans` are filled in.
+pub fn records(
+    path: &str,
+    text: &str,
+    encoding: &str,
+    keep_spans: bool,
+    diags: &mut Collector<'_>,
+) -> Result<Vec<Extracted>, NoRecord> {
+    let cells = cells::split(text);
+    let raws = fields::records(&cells, diags);
+    if !raws.iter().any(fields::RawRecord::is_substantial) {
+        return Err(NoRecord(if cells::has_table(text) {
+            "the table has no label propex knows (标题:, 提案号:, 答复内容: …) and holds no reply letter"
+        } else {
+            "no pipe-delimited table (rows like `标题: | … |`) and no reply letter (salutation, 收悉 / 答复如下, signature) in the text"
+        }));
+    }
+    Ok(raws
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let (record, spans) = assemble(path, encoding, i + 1, raw, keep_spans, diags);
+            Extracted { record, spans }
+        })
+        .collect())
+}
+
+/// One record from its labeled values and its letter: the table's cells first, what the letter
+/// says where the table is silent.
+fn assemble(
+    path: &str,
+    encoding: &str,
+    index: usize,
+    raw: &fields::RawRecord<'_>,
+    keep_spans: bool,
+    diags: &mut Collector<'_>,
+) -> (Record, Spans) {
+    let typed = fields::typed(raw, diags);
+    let mut span = if !keep_spans {
+        Spans {
+            start: raw.start,
+            ..Spans::default()
+        }
+    } else {
+        Spans {
+            start: raw.start,
+            proposer: raw.proposer.map(|v| v.start),
+            number: raw.number.map(|v| (v.start, v.text.to_string())),
+            title: raw.title.map(|v| v.start),
+            units: raw.units.first().or(raw.lead.first()).map(|v| v.start),
+            unit_lists: [&raw.units, &raw.lead, &raw.assisting]
+                .into_iter()
+                .flatten()
+                .map(|v| (v.start, v.text.to_string()))
+                .collect(),
+            reply_date: raw.reply_date.as_ref().map(|(_, v)| v.start),
+            reply: raw
+                .reply
+                .iter()
+                .map(|v| v.start..v.start + v.text.len())
+                .collect(),
+            pieces: Vec::new(),
+            // An empty value has no place of its own: point at the record.
+            extra: raw
+                .extra
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        if v.text.is_empty() {
+                            raw.start
+                        } else {
+                            v.start
+                        },
+                    )
+                })
+                .collect(),
+        }
+    };
+
+    // Reading the reply for traditional characters costs as much as a tenth of a record; it is
+    // done only if a date with a two-digit year needs the answer.
+    let era = std::cell::OnceCell::new();
+    let era = || {
+        *era.get_or_init(|| {
+            if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {
+                date::Era::Roc
+            } else {
+                date::Era::Gregorian
+            }
+        })
+    };
+    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, &era, keep_spans));
+
+    let mut extra = typed.extra;
+    let mut units = typed.units;
+    let mut reply = None;
+    let mut letter = reply::Parsed::default();
+    if let Some(p) = parsed {
+        letter = p;
+        for (at, code, msg) in letter.findings.drain(..) {
+            diags.push(code, at, msg);
+        }
+        for (k, v) in letter.extra.drain(..) {
+            fields::add_extra(&mut extra, &k, v);
+        }
+        span.pieces = std::mem::take(&mut letter.pieces);
+        let mut r = std::mem::take(&mut letter.reply);
+        r.date = typed
+            .reply_date
+            .clone()
+            .or_else(|| r.signature.as_ref().and_then(|s| s.date.clone()));
+        if r.signer.is_none() {
+            r.signer = ["签发人", "簽發人", "审签", "審簽"]
+                .iter()
+                .find_map(|k| extra.shift_remove(*k))
+                .filter(|s| !s.is_empty());
+        }
+        // Who answered, when no units row says so: a co-unit's letter is addressed to the lead
+        // unit and signed by the co-unit; an ordinary letter is signed by the lead unit.
+        let signed_by: Vec<String> = r
+            .signature
+            .as_ref()
+            .and_then(|s| s.unit.as_deref())
+            .map(|u| u.lines().map(str::to_string).collect())
+            .unwrap_or_default();
+        if units.lead.is_empty() && units.assisting.is_empty() {
+            if letter.co_unit {
+                units.lead.extend(r.addressee.clone());
+                units.assisting.extend(signed_by);
+            } else if !signed_by.is_empty() {
+                units.lead.extend(signed_by);
+            } else if let Some(u) = letter
+                .letter_title
+                .as_deref()
+                .and_then(letter::unit_in_title)
+            {
+                // Unsigned: the unit that names itself in the heading (`某局关于…的答复`).
+                units.lead.push(u);
+            }
+        }
+        // No 答复日期 cell and no signature date: the page's 成文日期 (when the letter was
+        // written; publication dates are not it).
+        if r.date.is_none() {
+            r.date = ["成文日期", "成文時間", "成文时间"]
+                .iter()
+                .find_map(|k| extra.get(*k))
+                .and_then(|v| date::parse(v, &era).ok())
+                .map(|d| d.to_string());
+        }
+        reply = Some(r);
+    } else if let Some(d) = &typed.reply_date {
+        reply = Some(Reply {
+            date: Some(d.clone()),
+            ..Reply::default()
+        });
+    }
+
+    let addressee = reply.as_ref().and_then(|r| r.addressee.clone());
+    // Who filed it: a proposer cell, else the addressee; a co-unit's letter is addressed to
+    // the lead unit, so there it is who the opening names.
+    let proposer = typed.proposer.or_else(|| {
+        if letter.co_unit {
+            letter.named_proposer.clone()
+        } else {
+            addressee
+        }
+    });
+    // A cell with no label that names the reply (`|关于…第17号建议的答复|`) is a page title too.
+    let unlabeled_title = extra
+        .get(fields::UNLABELED)
+        .and_then(|v| v.lines().find(|l| REPLY_WORD.is_match(l)))
+        .map(str::to_string);
+    let number = typed.number.or_else(|| {
+        [
+            &letter.letter_title,
+            &typed.page_title,
+            &unlabeled_title,
+            &letter.opening,
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|t| letter::number_in(t))
+    });
+    let session = typed.session.or_else(|| {
+        [&letter.letter_title, &typed.page_title, &letter.opening]
+            .into_iter()
+            .flatten()
+            .find_map(|t| letter::session_in(t))
+    });
+    // The proposal's title: its own cell, else as the opening names it, else a quoted title
+    // in the letter's heading.
+    let title = typed.title.or(letter.title).or_else(|| {
+        letter
+            .letter_title
+            .as_deref()
+            .and_then(letter::quoted_title)
+    });
+    let kind = infer_kind(&KindEvidence {
+        hints: &raw.kind_hints,
+        proposer: proposer.as_deref(),
+        title: title.as_deref(),
+        texts: [
+            session.as_deref(),
+            letter.letter_title.as_deref(),
+            typed.page_title.as_deref(),
+            letter.opening.as_deref(),
+        ],
+    });
+
+    let record = Record {
+        source: Source {
+            path: path.to_string(),
+            record: index,
+            line: diags.line_of(raw.start),
+            encoding: encoding.to_string(),
+        },
+        kind,
+        proposers: proposer
+            .as_deref()
+            .map(fields::proposers)
+            .unwrap_or_default(),
+        proposer,
+        number,
+        title,
+        content: typed.content,
+        units,
+        category: typed.category.or(letter.category),
+        doc_number: typed.doc_number.or(letter.doc_number),
+        session,
+        reply,
+        extra,
+    };
+    (record, span)
+}
+
+/// A reply's name: what a page title cell says it is.
+static REPLY_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"答复|答覆|回复|回覆|复函|復函").unwrap());
+
+/// What a record says about its kind, strongest first.
+struct KindEvidence<'a> {
+    hints: &'a [Kind],
+    proposer: Option<&'a str>,
+    title: Option<&'a str>,
+    /// Session, the letter's title, the page title, the reply's opening sentence.
+    texts: [Option<&'a str>; 4],
+}
+
+/// 提案 vs 建议: labels first (提案号, 建议人), then who filed it (政协/委员 vs 人大/代表), then
+/// what the session, page title or reply call it, then the title's own wording.
+fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
+    static PROPOSER_P: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"政协|政協|委员|委員|民革|民盟|民建|民进|民進|农工|農工|致公|九三|台盟|工商联|工商聯|界别|界別|党派|黨派").unwrap()
+    });
+    static PROPOSER_S: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"人大|代表").unwrap());
+    static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(提案|建议|建議)(?:的?(?:答复|答覆|回复|回覆|复函|復函)|已?收悉|已收到)|第\s*[0-9０-９]+\s*[号號]\s*(提案|建议|建議)|(政协|政協)|(人大|人民代表大会)")
+            .unwrap()
+    });
+    let one = |k: Kind| Some(k);
+
+    if let Some(&first) = e.hints.first()
+        && e.hints.iter().all(|&k| k == first)
+    {
+        return one(first);
+    }
+    if let Some(p) = e.proposer {
+        if PROPOSER_P.is_match(p) {
+            return one(Kind::Proposal);
+        }
+        if PROPOSER_S.is_match(p) {
+            return one(Kind::Suggestion);
+        }
+    }
+    for t in e.texts.iter().flatten() {
+        if let Some(c) = NAMED.captures(t) {
+            let word = c.get(1).or(c.get(2)).map(|m| m.as_str());
+            return match (word, c.get(3), c.get(4)) {
+                (Some("提案"), _, _) | (None, Some(_), _) => one(Kind::Proposal),
+                (Some(_), _, _) | (None, None, Some(_)) => one(Kind::Suggestion),
+                _ => None,
+            };
+        }
+    }
+    match e.title {
+        Some(t) if t.ends_with("的提案") || t.ends_with("提案") => one(Kind::Proposal),
+        Some(t) if t.ends_with("的建议") || t.ends_with("的建議") => one(Kind::Suggestion),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(hints: &[Kind], proposer: Option<&str>, opening: Option<&str>) -> Option<Kind> {
+        infer_kind(&KindEvidence {
+            hints,
+            proposer,
+            title: Some("关于某事的建议"),
+            texts: [None, None, None, opening],
+        })
+    }
+
+    #[test]
+    fn kind_from_strongest_evidence() {
+        assert_eq!(kind(&[Kind::Proposal], None, None), Some(Kind::Proposal));
+        assert_eq!(
+            kind(&[], Some("高新区政协工委"), None),
+            Some(Kind::Proposal)
+        );
+        assert_eq!(kind(&[], Some("张三代表"), None), Some(Kind::Suggestion));
+        assert_eq!(
+            kind(&[], Some("张三"), Some("您提出的关于某事的建议的提案收悉")),
+            Some(Kind::Proposal)
+        );
+        assert_eq!(
+            kind(
+                &[],
+                Some("张三"),
+                Some("对市十六届人大一次会议第12号建议的答复")
+            ),
+            Some(Kind::Suggestion)
+        );
+        assert_eq!(kind(&[], None, None), Some(Kind::Suggestion));
+        assert_eq!(
+            infer_kind(&KindEvidence {
+                hints: &[],
+                proposer: None,
+                title: None,
+                texts: [None; 4]
+            }),
+            None
+        );
+    }
+}
