@@ -9,7 +9,7 @@ use regex::Regex;
 
 use crate::cells;
 use crate::date;
-use crate::diag::Collector;
+use crate::diag::{Collector, LineIndex};
 use crate::fields;
 use crate::record::{Kind, Record, Reply, Source};
 use crate::reply;
@@ -67,7 +67,7 @@ pub fn records(
     text: &str,
     encoding: &str,
     keep_spans: bool,
-    diags: &mut Collector<'_>,
+    diags: &mut Collector,
 ) -> Result<Vec<Extracted>, NoRecord> {
     let cells = cells::split(text);
     let raws = fields::records(&cells, diags);
@@ -78,33 +78,35 @@ pub fn records(
             "no pipe-delimited table (rows like `标题: | … |`) and no reply letter (salutation, 收悉 / 答复如下, signature) in the text"
         }));
     }
+    let lines = LineIndex::new(text);
     Ok(raws
         .iter()
         .enumerate()
         .map(|(i, raw)| {
-            let (record, spans) = assemble(path, encoding, i + 1, raw, keep_spans, diags);
+            let source = Source {
+                path: path.to_string(),
+                record: i + 1,
+                line: lines.line(raw.start),
+                encoding: encoding.to_string(),
+            };
+            let (record, pieces) = assemble(source, raw, keep_spans, diags);
+            let mut spans = if keep_spans {
+                Spans::of(raw)
+            } else {
+                Spans {
+                    start: raw.start,
+                    ..Spans::default()
+                }
+            };
+            spans.pieces = pieces;
             Extracted { record, spans }
         })
         .collect())
 }
 
-/// One record from its labeled values and its letter: the table's cells first, what the letter
-/// says where the table is silent.
-fn assemble(
-    path: &str,
-    encoding: &str,
-    index: usize,
-    raw: &fields::RawRecord<'_>,
-    keep_spans: bool,
-    diags: &mut Collector<'_>,
-) -> (Record, Spans) {
-    let typed = fields::typed(raw, diags);
-    let mut span = if !keep_spans {
-        Spans {
-            start: raw.start,
-            ..Spans::default()
-        }
-    } else {
+impl Spans {
+    /// Where a record's table values are.
+    fn of(raw: &fields::RawRecord<'_>) -> Spans {
         Spans {
             start: raw.start,
             proposer: raw.proposer.map(|v| v.start),
@@ -128,18 +130,33 @@ fn assemble(
                 .extra
                 .iter()
                 .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        if v.text.is_empty() {
-                            raw.start
-                        } else {
-                            v.start
-                        },
-                    )
+                    let at = if v.text.is_empty() {
+                        raw.start
+                    } else {
+                        v.start
+                    };
+                    (k.clone(), at)
                 })
                 .collect(),
         }
-    };
+    }
+}
+
+/// One record from its labeled values and its letter: the table's cells first, what the letter
+/// says where the table is silent. Also where every stretch of the letter went.
+fn assemble(
+    source: Source,
+    raw: &fields::RawRecord<'_>,
+    keep_pieces: bool,
+    diags: &mut Collector,
+) -> (Record, Vec<reply::Piece>) {
+    let fields::Table {
+        mut record,
+        reply: paras,
+        reply_date,
+        page_title,
+    } = fields::typed(raw, diags);
+    record.source = source;
 
     // Reading the reply for traditional characters costs as much as a tenth of a record; it is
     // done only if a date with a two-digit year needs the answer.
@@ -153,24 +170,19 @@ fn assemble(
             }
         })
     };
-    let parsed = (!typed.reply.is_empty()).then(|| reply::parse(&typed.reply, &era, keep_spans));
 
-    let mut extra = typed.extra;
-    let mut units = typed.units;
-    let mut reply = None;
     let mut letter = reply::Parsed::default();
-    if let Some(p) = parsed {
-        letter = p;
-        for (at, code, msg) in letter.findings.drain(..) {
-            diags.push(code, at, msg);
-        }
+    let mut pieces = Vec::new();
+    if !paras.is_empty() {
+        letter = reply::parse(&paras, &era, keep_pieces, diags);
         for (k, v) in letter.extra.drain(..) {
-            fields::add_extra(&mut extra, &k, v);
+            fields::add_extra(&mut record.extra, &k, v);
         }
-        span.pieces = std::mem::take(&mut letter.pieces);
+        pieces = std::mem::take(&mut letter.pieces);
+        let extra = &mut record.extra;
+        let units = &mut record.units;
         let mut r = std::mem::take(&mut letter.reply);
-        r.date = typed
-            .reply_date
+        r.date = reply_date
             .clone()
             .or_else(|| r.signature.as_ref().and_then(|s| s.date.clone()));
         if r.signer.is_none() {
@@ -211,33 +223,39 @@ fn assemble(
                 .and_then(|v| date::parse(v, &era).ok())
                 .map(|d| d.to_string());
         }
-        reply = Some(r);
-    } else if let Some(d) = &typed.reply_date {
-        reply = Some(Reply {
-            date: Some(d.clone()),
+        record.reply = Some(r);
+    } else if let Some(d) = reply_date {
+        record.reply = Some(Reply {
+            date: Some(d),
             ..Reply::default()
         });
     }
 
-    let addressee = reply.as_ref().and_then(|r| r.addressee.clone());
+    let addressee = record.reply.as_ref().and_then(|r| r.addressee.clone());
     // Who filed it: a proposer cell, else the addressee; a co-unit's letter is addressed to
     // the lead unit, so there it is who the opening names.
-    let proposer = typed.proposer.or_else(|| {
+    record.proposer = record.proposer.take().or_else(|| {
         if letter.co_unit {
             letter.named_proposer.clone()
         } else {
             addressee
         }
     });
+    record.proposers = record
+        .proposer
+        .as_deref()
+        .map(fields::proposers)
+        .unwrap_or_default();
     // A cell with no label that names the reply (`|关于…第17号建议的答复|`) is a page title too.
-    let unlabeled_title = extra
+    let unlabeled_title = record
+        .extra
         .get(fields::UNLABELED)
         .and_then(|v| v.lines().find(|l| REPLY_WORD.is_match(l)))
         .map(str::to_string);
-    let number = typed.number.or_else(|| {
+    record.number = record.number.take().or_else(|| {
         [
             &letter.letter_title,
-            &typed.page_title,
+            &page_title,
             &unlabeled_title,
             &letter.opening,
         ]
@@ -245,56 +263,34 @@ fn assemble(
         .flatten()
         .find_map(|t| letter::number_in(t))
     });
-    let session = typed.session.or_else(|| {
-        [&letter.letter_title, &typed.page_title, &letter.opening]
+    record.session = record.session.take().or_else(|| {
+        [&letter.letter_title, &page_title, &letter.opening]
             .into_iter()
             .flatten()
             .find_map(|t| letter::session_in(t))
     });
     // The proposal's title: its own cell, else as the opening names it, else a quoted title
     // in the letter's heading.
-    let title = typed.title.or(letter.title).or_else(|| {
+    record.title = record.title.take().or(letter.title).or_else(|| {
         letter
             .letter_title
             .as_deref()
             .and_then(letter::quoted_title)
     });
-    let kind = infer_kind(&KindEvidence {
+    record.category = record.category.take().or(letter.category);
+    record.doc_number = record.doc_number.take().or(letter.doc_number);
+    record.kind = infer_kind(&KindEvidence {
         hints: &raw.kind_hints,
-        proposer: proposer.as_deref(),
-        title: title.as_deref(),
+        proposer: record.proposer.as_deref(),
+        title: record.title.as_deref(),
         texts: [
-            session.as_deref(),
+            record.session.as_deref(),
             letter.letter_title.as_deref(),
-            typed.page_title.as_deref(),
+            page_title.as_deref(),
             letter.opening.as_deref(),
         ],
     });
-
-    let record = Record {
-        source: Source {
-            path: path.to_string(),
-            record: index,
-            line: diags.line_of(raw.start),
-            encoding: encoding.to_string(),
-        },
-        kind,
-        proposers: proposer
-            .as_deref()
-            .map(fields::proposers)
-            .unwrap_or_default(),
-        proposer,
-        number,
-        title,
-        content: typed.content,
-        units,
-        category: typed.category.or(letter.category),
-        doc_number: typed.doc_number.or(letter.doc_number),
-        session,
-        reply,
-        extra,
-    };
-    (record, span)
+    (record, pieces)
 }
 
 /// A reply's name: what a page title cell says it is.

@@ -51,6 +51,16 @@ pub enum DateError {
     Unreadable(String),
 }
 
+impl DateError {
+    /// The rule a date that does not read breaks.
+    pub fn code(&self) -> crate::diag::Code {
+        match self {
+            DateError::Ambiguous(_) => crate::diag::Code::AmbiguousDate,
+            DateError::Impossible(_) | DateError::Unreadable(_) => crate::diag::Code::BadDate,
+        }
+    }
+}
+
 /// How to read a year below 1000: Taiwan records count years from 1912 (民国).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Era {

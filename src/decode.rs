@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
-use crate::diag::Code;
+use crate::diag::{Code, Collector};
 use crate::scan::Class;
 
 /// What `--encoding` asked for.
@@ -48,30 +48,35 @@ pub enum DecodeError {
     Binary { offset: usize },
 }
 
-/// Decoded text plus what the decoder noticed, as (byte offset in `text`, code, message).
+/// Decoded text and the encoding it was read from.
 #[derive(Debug)]
 pub struct Decoded {
     pub text: String,
     /// The encoding's WHATWG name: "UTF-8", "GB18030", "Big5", "UTF-16LE", …
     pub encoding: &'static str,
-    pub findings: Vec<(usize, Code, String)>,
 }
 
-pub fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeError> {
-    let (text, encoding, findings) = read(bytes, choice)?;
+/// Decodes an input to UTF-8, reporting what it noticed (malformed bytes, damaged or repaired
+/// text) to `diags` at byte offsets in the decoded text.
+pub fn decode(
+    bytes: &[u8],
+    choice: EncodingChoice,
+    diags: &mut Collector,
+) -> Result<Decoded, DecodeError> {
+    let (text, encoding) = read(bytes, choice, diags)?;
     Ok(Decoded {
         text: text.into_owned(),
         encoding,
-        findings,
     })
 }
 
 type Findings = Vec<(usize, Code, String)>;
 
-fn read(
-    bytes: &[u8],
+fn read<'b>(
+    bytes: &'b [u8],
     choice: EncodingChoice,
-) -> Result<(Cow<'_, str>, &'static str, Findings), DecodeError> {
+    diags: &mut Collector,
+) -> Result<(Cow<'b, str>, &'static str), DecodeError> {
     let (text, had_errors, encoding) = match choice {
         EncodingChoice::Forced(enc) => {
             let enc = read_as(enc);
@@ -90,6 +95,7 @@ fn read(
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
+    // Findings wait until the text is known not to be binary: an error reports nothing else.
     let mut findings = Vec::new();
     let text = match cp1252::repair(&text) {
         Some(r) => {
@@ -144,7 +150,10 @@ fn read(
                 .into(),
         ));
     }
-    Ok((text, encoding.name(), findings))
+    for (at, code, message) in findings {
+        diags.push(code, at, message);
+    }
+    Ok((text, encoding.name()))
 }
 
 /// Where GBK text read one byte out of step shows: each character then pairs the second byte of
@@ -727,6 +736,18 @@ mod tests {
         assert_eq!(out_of_step(traditional), None);
     }
 
+    /// The decoded text and the codes of what the decoder reported.
+    fn decoded(b: &[u8], choice: EncodingChoice) -> Result<(Decoded, Vec<Code>), DecodeError> {
+        let mut diags = Collector::new();
+        let d = super::decode(b, choice, &mut diags)?;
+        let codes = diags.into_vec(&d.text).iter().map(|x| x.code).collect();
+        Ok((d, codes))
+    }
+
+    fn decode(b: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeError> {
+        decoded(b, choice).map(|(d, _)| d)
+    }
+
     const SAMPLE: &str =
         "标题: | 关于加强社区养老服务的建议 |\n答复内容: | 张三代表:您好!现答复如下。 |\n";
 
@@ -737,9 +758,9 @@ mod tests {
         let d = decode(&b, EncodingChoice::Auto).unwrap();
         assert_eq!(d.encoding, "UTF-8");
         assert_eq!(d.text, SAMPLE);
-        let d = decode(SAMPLE.as_bytes(), EncodingChoice::Auto).unwrap();
+        let (d, codes) = decoded(SAMPLE.as_bytes(), EncodingChoice::Auto).unwrap();
         assert_eq!(d.text, SAMPLE);
-        assert!(d.findings.is_empty());
+        assert!(codes.is_empty());
     }
 
     #[test]
@@ -789,10 +810,10 @@ mod tests {
     fn malformed_utf8_is_replaced_and_reported() {
         let mut b = SAMPLE.as_bytes().to_vec();
         b.insert(20, 0xFF);
-        let d = decode(&b, EncodingChoice::Auto).unwrap();
+        let (d, codes) = decoded(&b, EncodingChoice::Auto).unwrap();
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.text.contains('\u{FFFD}'));
-        assert_eq!(d.findings[0].1, Code::MalformedBytes);
+        assert_eq!(codes, [Code::MalformedBytes]);
     }
 
     #[test]

@@ -96,30 +96,26 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-/// Collects diagnostics for one input. Positions are worked out once, at the end, in text
-/// order, so that many findings on one long line cost one pass over it, not one each.
-#[derive(Debug)]
-pub struct Collector<'t> {
-    index: LineIndex<'t>,
+/// Collects the diagnostics of one input from every stage, each at its byte offset in the
+/// decoded text. Positions are worked out once, at the end, in text order, so that many findings
+/// on one long line cost one pass over it, not one each.
+#[derive(Debug, Default)]
+pub struct Collector {
     items: Vec<(Code, usize, String)>,
     /// Set when nobody will read the findings (`extract -q`): they are not even built.
     off: bool,
 }
 
-impl<'t> Collector<'t> {
-    pub fn new(text: &'t str) -> Self {
-        Collector {
-            index: LineIndex::new(text),
-            items: Vec::new(),
-            off: false,
-        }
+impl Collector {
+    pub fn new() -> Self {
+        Collector::default()
     }
 
     /// A collector that drops every finding.
-    pub fn off(text: &'t str) -> Self {
+    pub fn off() -> Self {
         Collector {
             off: true,
-            ..Collector::new(text)
+            ..Collector::default()
         }
     }
 
@@ -134,18 +130,15 @@ impl<'t> Collector<'t> {
         }
     }
 
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.index.line(offset)
-    }
-
-    /// The diagnostics in the order they appear in the input.
-    pub fn into_vec(mut self) -> Vec<Diagnostic> {
+    /// The diagnostics in the order they appear in `text`, the decoded text their offsets are in.
+    pub fn into_vec(mut self, text: &str) -> Vec<Diagnostic> {
+        let index = LineIndex::new(text);
         self.items.sort_by_key(|(_, offset, _)| *offset);
         let mut cursor = Cursor::default();
         self.items
             .into_iter()
             .map(|(code, offset, message)| {
-                let (line, col) = self.index.position_after(offset, &mut cursor);
+                let (line, col) = index.position_after(offset, &mut cursor);
                 Diagnostic {
                     code,
                     severity: code.default_severity(),
@@ -293,14 +286,18 @@ mod tests {
 
     #[test]
     fn a_collector_that_is_off_keeps_nothing() {
-        let mut c = Collector::off("abc");
+        let mut c = Collector::off();
         assert!(!c.is_on());
         c.push(Code::UnlabeledCell, 1, "x");
-        assert!(c.into_vec().is_empty());
-        let mut c = Collector::new("ab\ncd");
+        assert!(c.into_vec("abc").is_empty());
+        let mut c = Collector::new();
         c.push(Code::UnlabeledCell, 4, "b");
         c.push(Code::UnlabeledCell, 1, "a");
-        let got: Vec<_> = c.into_vec().iter().map(|d| (d.line, d.col)).collect();
+        let got: Vec<_> = c
+            .into_vec("ab\ncd")
+            .iter()
+            .map(|d| (d.line, d.col))
+            .collect();
         assert_eq!(got, vec![(1, 2), (2, 2)]);
     }
 

@@ -96,20 +96,15 @@ pub struct Extraction {
 /// assert_eq!(err.to_string(), "empty input");
 /// ```
 pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, InputError> {
-    let decoded = decode::decode(bytes, config.encoding)?;
-    let text = decoded.text;
-    let (records, diagnostics) = {
-        let mut diags = if config.diagnostics {
-            diag::Collector::new(&text)
-        } else {
-            diag::Collector::off(&text)
-        };
-        for (at, code, msg) in decoded.findings {
-            diags.push(code, at, msg);
-        }
-        let records = assemble::records(path, &text, decoded.encoding, config.spans, &mut diags)?;
-        (records, diags.into_vec())
+    let mut diags = if config.diagnostics {
+        diag::Collector::new()
+    } else {
+        diag::Collector::off()
     };
+    let decoded = decode::decode(bytes, config.encoding, &mut diags)?;
+    let text = decoded.text;
+    let records = assemble::records(path, &text, decoded.encoding, config.spans, &mut diags)?;
+    let diagnostics = diags.into_vec(&text);
     Ok(Extraction {
         records,
         diagnostics,

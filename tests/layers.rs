@@ -8,8 +8,10 @@ use std::path::Path;
 /// Layers, lowest first. A module may name modules of lower layers only; the top layer may also
 /// name the crate root's items (`crate::extract`, `crate::Config`).
 const LAYERS: &[&[&str]] = &[
-    // Leaves: the output types, diagnostics, byte scanning, dates.
-    &["record", "diag", "scan", "date"],
+    // Leaves: the output types, diagnostics, byte scanning.
+    &["record", "diag", "scan"],
+    // Dates (a date that does not read names its rule).
+    &["date"],
     // The wording every stage reads.
     &["vocab"],
     // Paragraphs and outline markers, shared by `fields` and `reply`.

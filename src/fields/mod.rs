@@ -9,9 +9,9 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 use crate::cells::Cell;
-use crate::date::{self, DateError, Era};
+use crate::date::{self, Era};
 use crate::diag::{Code, Collector};
-use crate::record::{Kind, Units};
+use crate::record::{Kind, Record, Units};
 use crate::scan;
 use crate::text::{self, Para};
 use crate::vocab;
@@ -137,7 +137,7 @@ const LETTER_MIN_BYTES: usize = 60;
 const LABEL_LINES: usize = 4;
 
 /// Walks the cells of one input and returns its records.
-pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector<'_>) -> Vec<RawRecord<'t>> {
+pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector) -> Vec<RawRecord<'t>> {
     let mut w = Walker {
         done: Vec::new(),
         cur: RawRecord::default(),
@@ -154,15 +154,15 @@ pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector<'_>) -> Vec<RawReco
     w.finish()
 }
 
-struct Walker<'t, 'd, 'x> {
+struct Walker<'t, 'd> {
     done: Vec<RawRecord<'t>>,
     cur: RawRecord<'t>,
     pending: Option<Pending>,
     last: Option<Slot>,
-    diags: &'d mut Collector<'x>,
+    diags: &'d mut Collector,
 }
 
-impl<'t> Walker<'t, '_, '_> {
+impl<'t> Walker<'t, '_> {
     fn cell(&mut self, c: Cell<'t>) {
         if let Some(p) = self.pending.take() {
             match classify(c) {
@@ -567,25 +567,23 @@ pub fn looks_like_letter(t: &str) -> bool {
             })
 }
 
-/// The typed fields of one record (the reply's structure is the `reply` stage's job).
+/// What a record's table says: the record as far as its cells fill it, and what the later
+/// stages read further (the reply's structure is the `reply` stage's job).
 #[derive(Debug)]
-pub struct Typed<'t> {
-    pub proposer: Option<String>,
-    pub number: Option<String>,
-    pub title: Option<String>,
-    pub content: Option<String>,
-    pub units: Units,
-    pub category: Option<String>,
-    pub reply_date: Option<String>,
+pub struct Table<'t> {
+    /// Proposer, number, title, content, units, category, document number, session and
+    /// `extra`, from the cells; the rest is left for `assemble`.
+    pub record: Record,
+    /// The reply letter's paragraphs.
     pub reply: Vec<Para<'t>>,
-    pub doc_number: Option<String>,
-    pub session: Option<String>,
+    /// The reply date cell, as an ISO date.
+    pub reply_date: Option<String>,
+    /// The page's own title (信息名称, or a 名称 cell naming the reply).
     pub page_title: Option<String>,
-    pub extra: IndexMap<String, String>,
 }
 
 /// Converts one record's raw values to typed fields, reporting values that do not convert.
-pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
+pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector) -> Table<'t> {
     let mut extra: IndexMap<String, String> = IndexMap::new();
     let keep = |extra: &mut IndexMap<String, String>, key: &str, value: &str| {
         add_extra(extra, key, text::text_field(value).unwrap_or_default());
@@ -605,11 +603,7 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
             .and_then(|(label, v)| match date::parse(v.text, &era) {
                 Ok(d) => Some(d.to_string()),
                 Err(e) => {
-                    let code = match e {
-                        DateError::Ambiguous(_) => Code::AmbiguousDate,
-                        _ => Code::BadDate,
-                    };
-                    diags.push(code, v.start, format!("{e}; kept in extra.{label}"));
+                    diags.push(e.code(), v.start, format!("{e}; kept in extra.{label}"));
                     keep(&mut extra, label, v.text);
                     None
                 }
@@ -631,22 +625,25 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector<'_>) -> Typed<'t> {
     };
     let content = long_text(&raw.content);
 
-    Typed {
-        proposer: raw.proposer.and_then(|v| text::text_field(v.text)),
-        number: raw
-            .number
-            .map(|v| vocab::identifier(v.text))
-            .filter(|n| !n.is_empty()),
-        title: raw.title.and_then(|v| text::text_field(v.text)),
-        content: (!content.is_empty()).then(|| text::joined(&content)),
-        units,
-        category: raw.category.map(|v| v.text.trim().to_string()),
-        reply_date,
+    Table {
+        record: Record {
+            proposer: raw.proposer.and_then(|v| text::text_field(v.text)),
+            number: raw
+                .number
+                .map(|v| vocab::identifier(v.text))
+                .filter(|n| !n.is_empty()),
+            title: raw.title.and_then(|v| text::text_field(v.text)),
+            content: (!content.is_empty()).then(|| text::joined(&content)),
+            units,
+            category: raw.category.map(|v| v.text.trim().to_string()),
+            doc_number: raw.doc_number.map(|v| v.text.trim().to_string()),
+            session: raw.session.map(|v| v.text.trim().to_string()),
+            extra,
+            ..Record::default()
+        },
         reply: long_text(&raw.reply),
-        doc_number: raw.doc_number.map(|v| v.text.trim().to_string()),
-        session: raw.session.map(|v| v.text.trim().to_string()),
+        reply_date,
         page_title: raw.page_title.and_then(|v| text::text_field(v.text)),
-        extra,
     }
 }
 
@@ -781,7 +778,7 @@ mod tests {
     use crate::cells;
 
     fn raw(text: &str) -> Vec<RawRecord<'_>> {
-        let mut d = Collector::new(text);
+        let mut d = Collector::new();
         records(&cells::split(text), &mut d)
     }
 

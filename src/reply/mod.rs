@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::date::{DateError, EraSource};
-use crate::diag::Code;
+use crate::date::EraSource;
+use crate::diag::Collector;
 use crate::record::{Contact, Reply, Signature};
 use crate::text::{self, Para};
 use crate::vocab;
@@ -113,8 +113,6 @@ pub struct Parsed {
     pub category: Option<String>,
     /// Letter lines with no field of their own (邮政编码, 领导签字, 类别说明, 落款日期 …).
     pub extra: Vec<(String, String)>,
-    /// Problems found while reading, as (byte offset, code, message).
-    pub findings: Vec<(usize, Code, String)>,
     /// A co-unit's letter (协办意见) addressed to the lead unit.
     pub co_unit: bool,
     /// In a co-unit's letter, who the opening says filed the proposal (`现就致公党提出的…`).
@@ -144,7 +142,12 @@ const FOOT_LINE_BYTES: usize = 600;
 /// salutation) up to the opening, the body with its outline of sections and measures, and the
 /// foot (closing, signature, contacts, copy-to, notes). `keep_pieces`: record where every
 /// stretch of text went, for `validate`.
-pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Parsed {
+pub fn parse(
+    paras: &[Para<'_>],
+    era: &dyn EraSource,
+    keep_pieces: bool,
+    diags: &mut Collector,
+) -> Parsed {
     let mut parsed = Parsed::default();
     // Each paragraph gives one to four pieces: room for them up front, not regrown as they come.
     let mut pieces = Pieces::new(keep_pieces, paras.len() * 3 + 8);
@@ -232,6 +235,7 @@ pub fn parse(paras: &[Para<'_>], era: &dyn EraSource, keep_pieces: bool) -> Pars
         &mut parsed,
         &mut pieces,
         &mut closing,
+        diags,
     );
     if !closing.is_empty() {
         parsed.reply.closing = Some(text::joined(&closing));
@@ -555,6 +559,7 @@ fn foot<'t>(
     parsed: &mut Parsed,
     pieces: &mut Pieces,
     closing: &mut Vec<Para<'t>>,
+    diags: &mut Collector,
 ) {
     let mut units: Vec<String> = Vec::new();
     let mut sig_date = None;
@@ -667,15 +672,11 @@ fn foot<'t>(
                         }
                         Ok(_) => push_note(&mut parsed.reply.notes, pieces, p, &span),
                         Err(e) => {
-                            let code = match e {
-                                DateError::Ambiguous(_) => Code::AmbiguousDate,
-                                _ => Code::BadDate,
-                            };
-                            parsed.findings.push((
+                            diags.push(
+                                e.code(),
                                 p.start + span.start,
-                                code,
                                 format!("signature {e}; kept in extra.{SIGNATURE_DATE_KEY}"),
-                            ));
+                            );
                             parsed
                                 .extra
                                 .push((SIGNATURE_DATE_KEY.into(), raw.to_string()));
@@ -768,7 +769,12 @@ mod tests {
     use crate::date::Era;
 
     fn reply(s: &str) -> Parsed {
-        parse(&text::paragraphs(s, 0), &Era::Gregorian, true)
+        parse(
+            &text::paragraphs(s, 0),
+            &Era::Gregorian,
+            true,
+            &mut Collector::new(),
+        )
     }
 
     #[test]

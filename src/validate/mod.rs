@@ -150,7 +150,7 @@ fn check_raw(
         }
     };
     fc.records = x.records.len();
-    let mut diags = Collector::new(&x.text);
+    let mut diags = Collector::new();
     let index = LineIndex::new(&x.text);
     let mut found: Vec<(usize, Code, String)> = Vec::new();
     for crate::Extracted {
@@ -184,7 +184,7 @@ fn check_raw(
         diags.push(code, at, message);
     }
     let mut all = x.diagnostics;
-    all.extend(diags.into_vec());
+    all.extend(diags.into_vec(&x.text));
     for d in &mut all {
         d.severity = rules.severity(d.code);
     }
@@ -273,7 +273,9 @@ struct Doc {
 }
 
 fn check_converted(fc: &mut FileCheck, bytes: &[u8], shape: Shape, rules: &Rules, today: Date) {
-    let text = match decode::decode(bytes, decode::EncodingChoice::Auto) {
+    // A converted record's text was checked when it was converted: only its values are
+    // looked at again (below), not how its bytes decode.
+    let text = match decode::decode(bytes, decode::EncodingChoice::Auto, &mut Collector::off()) {
         Ok(d) => d.text,
         Err(e) => {
             fc.diagnostics.push(file_level(rules, e.to_string()));

@@ -207,7 +207,7 @@ fn dates(r: &Record, cx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
             Ok(_) => {}
-            Err(e) if cx.check_dates => push(out, Code::BadDate, field, e.to_string()),
+            Err(e) if cx.check_dates => push(out, e.code(), field, e.to_string()),
             Err(_) => {}
         }
     };
