@@ -861,7 +861,7 @@ pub static OPENING: LazyLock<Regex> = LazyLock::new(|| {
 /// The closing sentences of a letter: thanks, 特此答复, 此致敬礼, requests for feedback. Each
 /// pattern is its own automaton: together, the bounded `.{0,40}` gaps multiplied into more
 /// states than the lazy DFA keeps, and it rebuilt them on nearly every paragraph.
-static CLOSINGS: LazyLock<Vec<(Regex, Option<Vec<char>>)>> = LazyLock::new(|| {
+static CLOSINGS: LazyLock<Vec<Closing>> = LazyLock::new(|| {
     [
         concat!(
             r"^(?:最后[，,]?\s*)?(?:衷心|再次|诚挚|誠摯|真诚|真誠|非常|十分|由衷)?(?:地)?(?:感[谢謝]|[谢謝][谢謝])",
@@ -875,37 +875,72 @@ static CLOSINGS: LazyLock<Vec<(Regex, Option<Vec<char>>)>> = LazyLock::new(|| {
         r"^.{0,30}是否[满滿]意",
     ]
     .into_iter()
-    .map(|p| (Regex::new(p).unwrap(), first_chars(p)))
+    .map(Closing::new)
     .collect()
 });
 
-/// The characters every match of `pattern` starts with, read from the pattern itself by
-/// regex-syntax's literal extractor; `None` when a match may start with anything. A paragraph
-/// whose first character is not among them is turned away without running the automaton
-/// (most paragraphs are no closing, and each search has a fixed cost).
-fn first_chars(pattern: &str) -> Option<Vec<char>> {
-    use regex_syntax::hir::literal::Extractor;
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new().extract(&hir);
-    let mut chars = seq
-        .literals()?
-        .iter()
-        .map(|l| l.as_bytes().utf8_chunks().next()?.valid().chars().next())
-        .collect::<Option<Vec<char>>>()?;
-    chars.sort_unstable();
-    chars.dedup();
-    Some(chars)
+/// A closing pattern, and what every text it matches must show, read from the pattern itself by
+/// regex-syntax's literal extractor: the characters a match starts with or, when it may start
+/// with anything, the words it ends with. Most paragraphs are no closing; these turn them away
+/// without running the automaton, and no hand-kept list has to follow the patterns.
+struct Closing {
+    re: Regex,
+    starts: Option<Vec<char>>,
+    ends: Option<Vec<memchr::memmem::Finder<'static>>>,
+}
+
+impl Closing {
+    fn new(pattern: &str) -> Closing {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let hir = regex_syntax::parse(pattern).ok();
+        let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+            let seq = Extractor::new().kind(kind).extract(hir.as_ref()?);
+            let lits = seq.literals()?;
+            // An empty literal: a match may start (or end) with anything.
+            (!lits.iter().any(|l| l.as_bytes().is_empty()))
+                .then(|| lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+        };
+        let starts = literals(ExtractKind::Prefix).and_then(|lits| {
+            let mut chars = lits
+                .iter()
+                .map(|l| l.utf8_chunks().next()?.valid().chars().next())
+                .collect::<Option<Vec<char>>>()?;
+            chars.sort_unstable();
+            chars.dedup();
+            Some(chars)
+        });
+        let ends = starts.is_none().then(|| {
+            literals(ExtractKind::Suffix).map(|lits| {
+                lits.into_iter()
+                    .map(|l| memchr::memmem::Finder::new(&l).into_owned())
+                    .collect()
+            })
+        });
+        Closing {
+            re: Regex::new(pattern).unwrap(),
+            starts,
+            ends: ends.flatten(),
+        }
+    }
+
+    /// Whether `t` can match at all, by the literals (never false for a text that matches).
+    fn may_match(&self, t: &str) -> bool {
+        if let Some(starts) = &self.starts {
+            return t
+                .chars()
+                .next()
+                .is_some_and(|c| starts.binary_search(&c).is_ok());
+        }
+        match &self.ends {
+            Some(ends) => ends.iter().any(|f| f.find(t.as_bytes()).is_some()),
+            None => true,
+        }
+    }
 }
 
 /// Whether a paragraph (or sentence) is a closing.
 pub fn is_closing(t: &str) -> bool {
-    let first = t.chars().next();
-    CLOSINGS.iter().any(|(r, starts)| {
-        starts
-            .as_ref()
-            .is_none_or(|s| first.is_some_and(|c| s.binary_search(&c).is_ok()))
-            && r.is_match(t)
-    })
+    CLOSINGS.iter().any(|c| c.may_match(t) && c.re.is_match(t))
 }
 
 /// Whether a paragraph is the opening (`您提出的…收悉`): it says so in its first sentences, so
@@ -928,13 +963,17 @@ pub fn starts_letter(t: &str, next: Option<&str>) -> bool {
 mod tests {
     use super::*;
 
-    /// The first characters read from each closing pattern turn away nothing the pattern
-    /// matches; the patterns that start with a word have such a list.
+    /// The literals read from each closing pattern turn away nothing the pattern matches, and
+    /// every pattern has some.
     #[test]
     fn closing_first_characters_agree_with_the_patterns() {
         use proptest::prelude::*;
-        let plain = |t: &str| CLOSINGS.iter().any(|(r, _)| r.is_match(t));
-        assert!(CLOSINGS[..4].iter().all(|(_, s)| s.is_some()));
+        let plain = |t: &str| CLOSINGS.iter().any(|c| c.re.is_match(t));
+        assert!(
+            CLOSINGS
+                .iter()
+                .all(|c| c.starts.is_some() || c.ends.is_some())
+        );
         for t in [
             "感谢您对我们工作的关心和支持！",
             "最后，再次感谢您的关心。",
