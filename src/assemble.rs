@@ -13,8 +13,7 @@ use crate::diag::{Collector, LineIndex};
 use crate::fields;
 use crate::record::{Kind, Record, Reply, Source};
 use crate::reply;
-use crate::text;
-use crate::vocab::letter;
+use crate::vocab::{letter, traditional};
 
 /// Where the parts of one record sit in the decoded text (byte offsets), for diagnostics.
 #[derive(Clone, Debug, Default)]
@@ -158,12 +157,17 @@ fn assemble(
     } = fields::typed(raw, diags);
     record.source = source;
 
-    // Reading the reply for traditional characters costs as much as a tenth of a record; it is
-    // done only if a date with a two-digit year needs the answer.
+    // Reading the whole reply for traditional characters is slow next to the rest of a record
+    // (BENCHMARKS.md); it is done only if a date with a two-digit year needs the answer.
     let era = std::cell::OnceCell::new();
     let era = || {
         *era.get_or_init(|| {
-            if raw.traditional || raw.reply.iter().any(|v| text::looks_traditional(v.text)) {
+            if raw.traditional
+                || raw
+                    .reply
+                    .iter()
+                    .any(|v| traditional::looks_traditional(v.text))
+            {
                 date::Era::Roc
             } else {
                 date::Era::Gregorian

@@ -105,6 +105,15 @@ static HANZI: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Parses one date, written on its own (surrounding whitespace allowed).
+///
+/// ```
+/// use propex::date::{Era, parse};
+/// assert_eq!(parse("2023年9月27日", &Era::Gregorian).unwrap().to_string(), "2023-09-27");
+/// assert_eq!(parse("二〇二三年九月二十七日", &Era::Gregorian).unwrap().to_string(), "2023-09-27");
+/// // Taiwan records count years from 1912.
+/// assert_eq!(parse("112年9月27日", &Era::Roc).unwrap().to_string(), "2023-09-27");
+/// assert!(parse("2023927", &Era::Gregorian).is_err());
+/// ```
 pub fn parse(s: &str, era: &dyn EraSource) -> Result<Date, DateError> {
     let norm = to_ascii_digits(s.trim());
     let norm = norm.as_str();

@@ -29,7 +29,7 @@ pub mod emit;
 pub mod eval;
 pub(crate) mod fields;
 pub mod record;
-pub mod reply;
+pub(crate) mod reply;
 pub(crate) mod scan;
 pub(crate) mod text;
 pub mod validate;
@@ -39,8 +39,22 @@ pub use assemble::{Extracted, Spans};
 pub use decode::{DecodeError, EncodingChoice, UnknownEncoding};
 pub use diag::{Code, Diagnostic, Severity};
 pub use record::{Contact, Kind, Measure, Record, Reply, Section, Signature, Source, Units};
+pub use reply::{Part, Piece};
 
 /// Settings for reading inputs, built once by the caller.
+///
+/// ```
+/// // Read every input as GBK, and skip the work only `validate` needs.
+/// let config = propex::Config {
+///     encoding: "gbk".parse().unwrap(),
+///     spans: false,
+///     ..propex::Config::default()
+/// };
+/// let (gbk, _, _) = encoding_rs::GBK.encode("标题: | 关于修缮古桥的建议 |\n");
+/// let x = propex::extract("a.txt", &gbk, &config).unwrap();
+/// assert_eq!(x.records[0].record.title.as_deref(), Some("关于修缮古桥的建议"));
+/// assert_eq!(x.records[0].record.source.encoding, "gb18030");
+/// ```
 #[derive(Clone, Debug)]
 pub struct Config {
     pub encoding: EncodingChoice,

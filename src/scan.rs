@@ -4,6 +4,12 @@
 //! so each stage skips to them instead of reading every character. On x86_64 the tests are
 //! AVX2 (32 bytes a vector) where the CPU has it, else SSE2 (16), which every x86_64 CPU has;
 //! elsewhere they are the same tests one byte at a time.
+//!
+//! This is speed code, and it pays its rent: with the plain byte-by-byte loops instead (the
+//! definitions `Class::has` and `hint_at`, which the tests use as the oracle on every byte
+//! value at every position and on random bytes), a conversion takes more than twice as long
+//! (BENCHMARKS.md). memchr finds single bytes and fixed strings; these are byte classes and
+//! byte pairs, which it does not offer.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::{
@@ -67,6 +73,10 @@ pub(crate) fn find_hint<const CONTROL: bool>(b: &[u8], from: usize) -> Option<us
 /// bytes are left. A hint may start at `?`, EF BF (U+FFC0–U+FFFF, U+FFFD among them),
 /// EF xx 9F (`？` is EF BC 9F), or E9 followed by 94, 8A or 90 (锛 銆 鐨); a few other
 /// characters of these shapes (销, ｟) pass too, and `hint_at` turns them down.
+///
+/// # Safety
+///
+/// The CPU must have AVX2 (`is_x86_feature_detected!("avx2")`).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn skip_hintless_avx2<const CONTROL: bool>(b: &[u8], from: usize) -> (usize, u32) {
@@ -224,6 +234,10 @@ fn first_accepted(mut m: u64, at: usize, accept: &impl Fn(usize) -> bool) -> Opt
 
 /// `find_where` with 32-byte lanes, for long stretches; the class is a constant so that each
 /// class gets its own loop.
+///
+/// # Safety
+///
+/// The CPU must have AVX2 (`is_x86_feature_detected!("avx2")`).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn find_avx2<const C: u8>(
@@ -388,6 +402,31 @@ mod tests {
             find_hint::<false>("醒，错｟".repeat(40).as_bytes(), 0),
             None
         );
+    }
+
+    /// On random bytes, each scan finds what the plain byte-by-byte definition finds.
+    #[test]
+    fn scans_agree_with_the_plain_definitions() {
+        use proptest::prelude::*;
+        let byte = prop_oneof![
+            any::<u8>(),
+            Just(b'?'),
+            Just(0xE9),
+            Just(0xEF),
+            Just(0xE3),
+            Just(b' ')
+        ];
+        proptest!(|(b in proptest::collection::vec(byte, 0..300), from in 0usize..300)| {
+            for class in [Class::SpaceLead, Class::Control] {
+                let plain = (from..b.len()).find(|&k| class.has(b[k]) && k % 3 != 1);
+                prop_assert_eq!(find_where(class, &b, from, |k| k % 3 != 1), plain);
+            }
+            let plain = |control: bool| {
+                (from..b.len()).find(|&k| hint_at(&b, k) || (control && Class::Control.has(b[k])))
+            };
+            prop_assert_eq!(find_hint::<false>(&b, from), plain(false));
+            prop_assert_eq!(find_hint::<true>(&b, from), plain(true));
+        });
     }
 
     #[test]

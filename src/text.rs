@@ -407,70 +407,6 @@ pub fn text_field(s: &str) -> Option<String> {
     (!paras.is_empty()).then(|| joined(&paras))
 }
 
-/// Whether text is written in traditional characters: three or more characters that exist only
-/// in traditional writing, among the first thousand.
-pub fn looks_traditional(s: &str) -> bool {
-    // Byte by byte rather than `chars()`: this runs on every reply, and the characters that
-    // count are all three-byte CJK (lead bytes E4–E9), read without decoding the rest.
-    let b = s.as_bytes();
-    let (mut i, mut chars, mut found) = (0usize, 0usize, 0u32);
-    while chars < 1000 && i + 2 < b.len() {
-        let lead = b[i];
-        if lead.wrapping_sub(0xE4) < 6 {
-            let c = (u32::from(lead & 0x0F) << 12)
-                | (u32::from(b[i + 1] & 0x3F) << 6)
-                | u32::from(b[i + 2] & 0x3F);
-            let k = c.wrapping_sub(0x4E00) as usize;
-            if k < 0x5200 {
-                found += ((TRADITIONAL[k / 64] >> (k % 64)) & 1) as u32;
-                if found == 3 {
-                    return true;
-                }
-            }
-        }
-        i += UTF8_LEN[lead as usize] as usize;
-        chars += 1;
-    }
-    false
-}
-
-/// Length of the character a byte starts (1 for continuation bytes, which start none in valid
-/// text, so that a scan always moves on).
-static UTF8_LEN: [u8; 256] = {
-    let mut t = [1u8; 256];
-    let mut b = 0xC0;
-    while b < 256 {
-        t[b] = if b < 0xE0 {
-            2
-        } else if b < 0xF0 {
-            3
-        } else {
-            4
-        };
-        b += 1;
-    }
-    t
-};
-
-/// Characters that exist only in traditional writing, as a bitmap over U+4E00–U+9FFF.
-static TRADITIONAL: [u64; 0x5200 / 64] = {
-    const CHARS: &[char] = &[
-        '來', '個', '們', '內', '劃', '務', '區', '協', '員', '問', '國', '境', '學', '實', '對',
-        '後', '從', '應', '據', '於', '時', '會', '條', '業', '極', '樣', '為', '現', '環', '當',
-        '發', '種', '積', '經', '縣', '繫', '聯', '與', '處', '號', '衛', '覆', '見', '計', '設',
-        '話', '該', '認', '說', '調', '議', '讓', '辦', '這', '進', '還', '長', '門', '開', '關',
-        '際', '電', '題', '類', '體', '麼', '點',
-    ];
-    let mut bits = [0u64; 0x5200 / 64];
-    let mut k = 0;
-    while k < CHARS.len() {
-        let i = CHARS[k] as usize - 0x4E00;
-        bits[i / 64] |= 1 << (i % 64);
-        k += 1;
-    }
-    bits
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,37 +437,6 @@ mod tests {
             vec!["第一段", "第二段"]
         );
         assert_eq!(texts("联系人: 张三"), vec!["联系人: 张三"]);
-    }
-
-    /// The byte reading counts what `chars()` would.
-    #[test]
-    fn traditional_scan_matches_the_plain_definition() {
-        use proptest::prelude::*;
-        let naive = |s: &str| {
-            s.chars()
-                .take(1000)
-                .filter(|&c| {
-                    let i = (c as u32).wrapping_sub(0x4E00) as usize;
-                    i < 0x5200 && TRADITIONAL[i / 64] & (1 << (i % 64)) != 0
-                })
-                .count()
-                >= 3
-        };
-        proptest!(|(s in "[a 。é陈陳會会為为國国\u{10000}\u{9fff}\u{4e00}]{0,40}", pad in 0usize..1100)| {
-            let long = format!("{}{s}", "一".repeat(pad));
-            prop_assert_eq!(looks_traditional(&s), naive(&s));
-            prop_assert_eq!(looks_traditional(&long), naive(&long));
-        });
-    }
-
-    #[test]
-    fn traditional_text_is_recognised() {
-        assert!(looks_traditional(
-            "陳委員您好：有關您所提之建議，本局已辦理完畢。"
-        ));
-        assert!(!looks_traditional(
-            "陈委员您好：有关您所提的建议，本局已办理完毕。"
-        ));
     }
 
     /// The byte-level whitespace scan agrees with `char::is_whitespace` on any text.

@@ -162,7 +162,21 @@ pub struct FileReport {
     pub result: Result<Converted, FileError>,
 }
 
-/// Reads, extracts and renders one input (the work of one batch task).
+/// Reads, extracts and renders one input (the work of one batch task). A failure is the
+/// report's `result`, never a panic, so that one bad input never stops the others.
+///
+/// ```
+/// use propex::batch::{Input, Job, Options, convert};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("a.txt");
+/// std::fs::write(&path, "标题: | 关于路灯的建议 |\n").unwrap();
+/// let opts = Options { format: propex::emit::Format::Jsonl, max_bytes: 1 << 20, ..Options::default() };
+/// for (file, ok) in [("a.txt", true), ("missing.txt", false)] {
+///     let job = Job { input: Input::Path(dir.path().join(file)), rel: file.into() };
+///     let report = convert(Ok(job), &opts);
+///     assert_eq!(report.result.is_ok(), ok);
+/// }
+/// ```
 pub fn convert(item: Result<Job, walk::WalkError>, opts: &Options) -> FileReport {
     let job = match item {
         Ok(job) => job,
@@ -239,8 +253,8 @@ pub fn commit(mut report: FileReport, opts: &Options) -> FileReport {
 }
 
 /// Items per task. Handing every file between threads cost four context switches a file
-/// (hand-out, worker, writer), a fifth of a two-thread run on small files. Four files per task
-/// ran as fast as eight, and keep fewer files in memory at once (`window × CHUNK` files, inputs
+/// (hand-out, worker, writer), a large share of a two-thread run on small files (BENCHMARKS.md).
+/// Four files per task ran as fast as eight, and keep fewer files in memory at once (`window × CHUNK` files, inputs
 /// and outputs, which matters when files are tens of megabytes).
 const CHUNK: usize = 4;
 

@@ -1,5 +1,20 @@
 //! Stage 6 — emit: records to YAML, JSON, JSON Lines, or a CSV / TSV index, into a byte buffer.
 //! Output is UTF-8 whatever the input's encoding; field order is the order of the `Record` type.
+//!
+//! ```
+//! use propex::emit::{self, Format};
+//! let input = "标题: | 关于路灯的建议 |\n建议号: | 7 |\n";
+//! let x = propex::extract("a.txt", input.as_bytes(), &Default::default()).unwrap();
+//! // An index: the header once, then a row per record.
+//! let mut csv = emit::header(Format::Csv);
+//! for r in &x.records {
+//!     emit::record(&mut csv, &r.record, Format::Csv).unwrap();
+//! }
+//! let csv = String::from_utf8(csv).unwrap();
+//! assert!(csv.starts_with("path,record,"));
+//! assert!(csv.lines().nth(1).unwrap().contains("关于路灯的建议"));
+//! ```
+//!
 //! JSON is written by sonic-rs, byte for byte what serde_json writes (a test compares the two):
 //! serde_json escapes strings a byte at a time, and records are long strings (BENCHMARKS.md).
 

@@ -95,7 +95,24 @@ impl Shape {
     }
 }
 
-/// Checks one input. `read_error` is what reading it gave instead of bytes, if anything.
+/// Checks one input: a raw record (every rule), or one converted to YAML / JSON (the schema
+/// and the rules on values). `bytes` is the input, or why it could not be read.
+///
+/// ```
+/// use propex::validate::{Rules, check};
+/// use propex::{Code, Severity};
+/// let input = "标题: | 关于路灯的建议 |\n建议号: | 第号 |\n";
+/// let today = propex::date::today();
+/// let fc = check("a.txt", Ok(input.as_bytes()), &Default::default(), &Rules::default(), today);
+/// let bad = fc.diagnostics.iter().find(|d| d.code == Code::BadNumber).unwrap();
+/// assert_eq!((bad.line, bad.severity), (2, Severity::Error));
+///
+/// // `--allow bad-number`: the same finding, one step lower.
+/// let mut rules = Rules::default();
+/// rules.allow(Code::BadNumber);
+/// let fc = check("a.txt", Ok(input.as_bytes()), &Default::default(), &rules, today);
+/// assert!(fc.diagnostics.iter().any(|d| d.code == Code::BadNumber && d.severity == Severity::Warning));
+/// ```
 pub fn check(
     name: &str,
     bytes: Result<&[u8], String>,

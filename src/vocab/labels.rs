@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::traditional;
 use crate::record::Kind;
 
 /// What a label stands for.
@@ -196,7 +197,7 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
 /// (every cell that might be a label is normalized, a dozen or more a record).
 pub fn normalize(label: &str) -> (Cow<'_, str>, bool) {
     let label = label.trim_end_matches([':', '：', ' ', '\u{3000}']);
-    let changes = |c: char| c.is_whitespace() || c == '／' || simplified(c).is_some();
+    let changes = |c: char| c.is_whitespace() || c == '／' || traditional::simplified(c).is_some();
     if !label.chars().any(changes) {
         return (Cow::Borrowed(label), false);
     }
@@ -208,7 +209,7 @@ pub fn normalize(label: &str) -> (Cow<'_, str>, bool) {
         }
         let s = match c {
             '／' => '/',
-            _ => match simplified(c) {
+            _ => match traditional::simplified(c) {
                 Some(s) => {
                     traditional = true;
                     s
@@ -220,100 +221,6 @@ pub fn normalize(label: &str) -> (Cow<'_, str>, bool) {
     }
     (Cow::Owned(out), traditional)
 }
-
-/// The traditional forms that occur in labels, and nothing more: this is not a converter.
-fn simplified(c: char) -> Option<char> {
-    let k = (c as u32).wrapping_sub(0x4E00) as usize;
-    // Nearly every character of a label is not among the pairs: a bit answers for it.
-    if k >= 0x5200 || TRADITIONAL_LABEL_CHARS[k / 64] & (1 << (k % 64)) == 0 {
-        return None;
-    }
-    static SORTED: LazyLock<Vec<(char, char)>> = LazyLock::new(|| {
-        let mut v = PAIRS.to_vec();
-        v.sort_unstable();
-        v
-    });
-    SORTED
-        .binary_search_by_key(&c, |&(t, _)| t)
-        .ok()
-        .map(|i| SORTED[i].1)
-}
-
-/// The traditional forms of `PAIRS`, as a bitmap over U+4E00–U+9FFF.
-static TRADITIONAL_LABEL_CHARS: [u64; 0x5200 / 64] = {
-    let mut bits = [0u64; 0x5200 / 64];
-    let mut i = 0;
-    while i < PAIRS.len() {
-        let k = PAIRS[i].0 as usize - 0x4E00;
-        bits[k / 64] |= 1 << (k % 64);
-        i += 1;
-    }
-    bits
-};
-
-/// Traditional characters that occur in labels and their simplified forms.
-const PAIRS: &[(char, char)] = &[
-    ('議', '议'),
-    ('號', '号'),
-    ('標', '标'),
-    ('題', '题'),
-    ('辦', '办'),
-    ('單', '单'),
-    ('協', '协'),
-    ('覆', '复'),
-    ('複', '复'),
-    ('內', '内'),
-    ('類', '类'),
-    ('編', '编'),
-    ('稱', '称'),
-    ('見', '见'),
-    ('時', '时'),
-    ('間', '间'),
-    ('結', '结'),
-    ('聯', '联'),
-    ('繫', '系'),
-    ('電', '电'),
-    ('話', '话'),
-    ('會', '会'),
-    ('況', '况'),
-    ('簽', '签'),
-    ('發', '发'),
-    ('佈', '布'),
-    ('屆', '届'),
-    ('員', '员'),
-    ('領', '领'),
-    ('銜', '衔'),
-    ('關', '关'),
-    ('鍵', '键'),
-    ('詞', '词'),
-    ('機', '机'),
-    ('構', '构'),
-    ('態', '态'),
-    ('廢', '废'),
-    ('狀', '状'),
-    ('體', '体'),
-    ('門', '门'),
-    ('開', '开'),
-    ('屬', '属'),
-    ('郵', '邮'),
-    ('碼', '码'),
-    ('頭', '头'),
-    ('資', '资'),
-    ('訊', '讯'),
-    ('應', '应'),
-    ('覈', '核'),
-    ('審', '审'),
-    ('別', '别'),
-    ('種', '种'),
-    ('託', '托'),
-    ('瀏', '浏'),
-    ('覽', '览'),
-    ('執', '执'),
-    ('處', '处'),
-    ('導', '导'),
-    ('負', '负'),
-    ('責', '责'),
-];
 
 /// Looks up a normalized label.
 pub fn lookup(normalized: &str) -> Option<Label> {
@@ -350,7 +257,7 @@ fn first_chars(keep: impl Fn(Field) -> bool) -> Vec<char> {
 /// or traditional writing): a cheap test before the full one.
 pub fn may_start_letter_label(c: char) -> bool {
     static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(letter_field));
-    let c = simplified(c).unwrap_or(c);
+    let c = traditional::simplified(c).unwrap_or(c);
     FIRST.binary_search(&c).is_ok()
 }
 
@@ -358,9 +265,11 @@ pub fn may_start_letter_label(c: char) -> bool {
 /// are values, and this turns them away before they are normalized and looked up.
 pub fn may_be_label(s: &str) -> bool {
     static FIRST: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(|_| true));
-    s.chars()
-        .find(|c| !c.is_whitespace())
-        .is_some_and(|c| FIRST.binary_search(&simplified(c).unwrap_or(c)).is_ok())
+    s.chars().find(|c| !c.is_whitespace()).is_some_and(|c| {
+        FIRST
+            .binary_search(&traditional::simplified(c).unwrap_or(c))
+            .is_ok()
+    })
 }
 
 fn letter_field(f: Field) -> bool {

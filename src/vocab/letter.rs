@@ -714,8 +714,8 @@ pub fn session_in(t: &str) -> Option<String> {
 
 /// Where an opening sentence names the proposal: a verb (`提出`, `所提`, `转来` …), an optional
 /// `关于`, then the opening of a title (`《`, `“`, `「`, or a bare `关于`). The title's end is found
-/// by hand (`title_after`): one pattern with capture groups and a lazy `关于.{2,}?` cost 3% of a
-/// conversion, most of it in the capture pass over the match.
+/// by hand (`title_after`): one pattern with capture groups and a lazy `关于.{2,}?` spent its
+/// time in the capture pass over the match (BENCHMARKS.md).
 static TITLE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:提出|所提|提交|领衔提出|聯名提出|联名提出|[转轉]来|[转轉]來|[转轉]交|[转轉]办|[转轉]辦|提)的?\s*(?:(?:关于|關于|關於)\s*)?(?:《|“|「|关于|關于|關於)")
         .unwrap()

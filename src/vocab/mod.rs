@@ -6,6 +6,7 @@
 
 pub mod labels;
 pub mod letter;
+pub mod traditional;
 
 /// At most the first `max` bytes of `s`, cut at a character boundary.
 pub fn head(s: &str, max: usize) -> &str {

@@ -157,7 +157,7 @@ const FRAME_WORDS: &[&str] = &[
 /// or is punctuation or a label word framing one of them. Each part's text, rebuilt from its
 /// pieces in input order, equals what the record holds.
 pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
-    use propex::reply::Part;
+    use propex::Part;
     for propex::Extracted {
         record: r,
         spans: span,
@@ -168,7 +168,7 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
         }
         let reply = r.reply.as_ref().expect("reply text gives a reply");
         let text = x.text.as_str();
-        let piece_text = |p: &propex::reply::Piece| &text[p.range.clone()];
+        let piece_text = |p: &propex::Piece| &text[p.range.clone()];
 
         // Pieces lie inside the reply, in order, without overlap, and cover every
         // non-whitespace character of it.
