@@ -1,6 +1,20 @@
 //! The output contract: one `Record` per proposal / suggestion and its reply. Serde names the
 //! fields in every output format and schemars derives `schemas/record.schema.json` from the same
 //! types, so the published schema and the output cannot drift apart.
+//!
+//! Records read back from propex's JSON output as they were written:
+//!
+//! ```
+//! let input = "提案人: | 李四委员 |\n提案号: | 第0143号 |\n标题: | 关于公交线路的提案 |\n";
+//! let x = propex::extract("p.txt", input.as_bytes(), &Default::default()).unwrap();
+//! let record = &x.records[0].record;
+//! assert_eq!(record.number.as_deref(), Some("0143"));
+//! assert_eq!(record.proposers, ["李四"]);
+//!
+//! let json = propex::emit::to_string(record, propex::emit::Format::Json);
+//! let back: propex::Record = serde_json::from_str(&json).unwrap();
+//! assert_eq!(&back, record);
+//! ```
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -8,20 +22,6 @@ use serde::{Deserialize, Serialize};
 
 /// One proposal (提案) or suggestion (建议) with its reply, as read from one input record.
 /// Every key is always present; absent values are null or empty.
-///
-/// Records read back from propex's JSON or YAML output as they were written:
-///
-/// ```
-/// let input = "提案人: | 李四委员 |\n提案号: | 第0143号 |\n标题: | 关于公交线路的提案 |\n";
-/// let x = propex::extract("p.txt", input.as_bytes(), &Default::default()).unwrap();
-/// let record = &x.records[0].record;
-/// assert_eq!(record.number.as_deref(), Some("0143"));
-/// assert_eq!(record.proposers, ["李四"]);
-///
-/// let json = propex::emit::to_string(record, propex::emit::Format::Json);
-/// let back: propex::Record = serde_json::from_str(&json).unwrap();
-/// assert_eq!(&back, record);
-/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "propex record", transform = every_key_required)]

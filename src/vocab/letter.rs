@@ -332,14 +332,27 @@ const COLON: &str = "[:：;；︰]";
 
 /// A contact label, spaces allowed between its characters (`联 系 人`), and its colon.
 static CONTACT_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&contact_label_pattern()).unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"(?:{})\s*{COLON}", spaced(CONTACT_LABELS))).unwrap());
 
-fn contact_label_pattern() -> String {
-    let labels: Vec<String> = CONTACT_LABELS
+/// The words as alternatives of a pattern, in order, with spaces allowed between their
+/// characters (`抄 送`).
+fn spaced(words: &[&str]) -> String {
+    let word = |w: &&str| {
+        w.chars()
+            .map(|c| regex::escape(c.encode_utf8(&mut [0; 4])))
+            .collect::<Vec<_>>()
+            .join(r"\s*")
+    };
+    words.iter().map(word).collect::<Vec<_>>().join("|")
+}
+
+/// The words as alternatives of a pattern, in order, as written.
+fn exact(words: &[&str]) -> String {
+    words
         .iter()
-        .map(|l| l.chars().map(String::from).collect::<Vec<_>>().join(r"\s*"))
-        .collect();
-    format!(r"(?:{})\s*{COLON}", labels.join("|"))
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -450,12 +463,22 @@ fn unit_prefix(s: &str) -> Option<usize> {
         .rfind(|&i| is_unit(&s[..i]) && (1..=4).contains(&s[i..].chars().count()))
 }
 
-static PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^(?:主管领导|主管領導|分管领导|分管領導|承办负责人|承辦負責人|单位负责人|單位負責人|承办领导|承辦領導)\s*{COLON}"
-    ))
-    .unwrap()
-});
+/// Roles a person in the foot is named by (`分管领导：王五`).
+pub const PERSON_LABELS: &[&str] = &[
+    "主管领导",
+    "主管領導",
+    "分管领导",
+    "分管領導",
+    "承办负责人",
+    "承辦負責人",
+    "单位负责人",
+    "單位負責人",
+    "承办领导",
+    "承辦領導",
+];
+
+static PERSON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^(?:{})\s*{COLON}", exact(PERSON_LABELS))).unwrap());
 
 /// `分管领导:何建军`, `承办负责人:彭建新`: the name (empty when the line names no one).
 pub fn person(t: &str) -> Option<Span> {
@@ -463,11 +486,20 @@ pub fn person(t: &str) -> Option<Span> {
     Some(trim_span(t, m.end()..t.len(), VALUE_TRIM))
 }
 
+/// Labels of the unit that signs (`承办单位：某局`).
+pub const SIGNING_UNIT_LABELS: &[&str] = &[
+    "承办单位",
+    "承辦單位",
+    "办理单位",
+    "辦理單位",
+    "答复单位",
+    "答覆單位",
+    "发文单位",
+    "發文單位",
+];
+
 static SIGNING_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^(?:承办单位|承辦單位|办理单位|辦理單位|答复单位|答覆單位|发文单位|發文單位)\s*{COLON}"
-    ))
-    .unwrap()
+    Regex::new(&format!(r"^(?:{})\s*{COLON}", exact(SIGNING_UNIT_LABELS))).unwrap()
 });
 
 /// `承办单位:某某局` at the foot: the signing unit, named with a label.
@@ -489,8 +521,11 @@ pub fn is_note(t: &str) -> bool {
     NOTE.is_match(t.trim())
 }
 
+/// Labels of the copy-to line.
+pub const CC_LABELS: &[&str] = &["抄送", "抄报", "抄報"];
+
 static CC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:抄\s*送|抄\s*报|抄\s*報)\s*[:：]\s*").unwrap());
+    LazyLock::new(|| Regex::new(&format!(r"^(?:{})\s*[:：]\s*", spaced(CC_LABELS))).unwrap());
 
 /// `抄送：甲、乙，丙。` → the unit names.
 pub fn cc(t: &str) -> Option<Vec<Span>> {
@@ -511,10 +546,11 @@ fn piece_sep_len(rest: &str) -> usize {
     rest.chars().next().map_or(0, char::len_utf8)
 }
 
-static SIGNER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:签\s*发\s*人|簽\s*發\s*人|审\s*签|審\s*簽|签\s*发|簽\s*發)\s*[:：]\s*")
-        .unwrap()
-});
+/// Labels of the signer line, longest first where one starts another.
+pub const SIGNER_LABELS: &[&str] = &["签发人", "簽發人", "审签", "審簽", "签发", "簽發"];
+
+static SIGNER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^(?:{})\s*[:：]\s*", spaced(SIGNER_LABELS))).unwrap());
 
 /// `签发人：王五`, `审签：李四` → the name.
 pub fn signer(t: &str) -> Option<Span> {
@@ -523,9 +559,26 @@ pub fn signer(t: &str) -> Option<Span> {
     (!span.is_empty()).then_some(span)
 }
 
-static LABELED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(邮\s*政\s*编\s*码|郵\s*遞\s*區\s*號|邮\s*编|地\s*址|通\s*讯\s*地\s*址|传\s*真|傳\s*真|电\s*子\s*邮\s*箱|电\s*子\s*信\s*箱|领\s*导\s*签\s*字|領\s*導\s*簽\s*字|公\s*开\s*方\s*式|公\s*开\s*属\s*性|公\s*開\s*方\s*式)\s*[:：]\s*").unwrap()
-});
+/// Labels of foot lines that have no field of their own; their values go to `extra`.
+pub const FOOT_LABELS: &[&str] = &[
+    "邮政编码",
+    "郵遞區號",
+    "邮编",
+    "地址",
+    "通讯地址",
+    "传真",
+    "傳真",
+    "电子邮箱",
+    "电子信箱",
+    "领导签字",
+    "領導簽字",
+    "公开方式",
+    "公开属性",
+    "公開方式",
+];
+
+static LABELED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^({})\s*[:：]\s*", spaced(FOOT_LABELS))).unwrap());
 
 /// A `label: value` line of the letter's foot that has no field: 邮政编码, 地址, 领导签字 (often
 /// left empty) … Returns the label and value spans.

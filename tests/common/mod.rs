@@ -90,34 +90,25 @@ pub fn assert_valid(what: &str, value: &serde_json::Value) {
 }
 
 /// Words that may frame a value in a letter (labels before a colon, the honorific): the only
-/// text besides punctuation that a reply may drop on the way to the record. Contact labels
-/// come from the library's own list (`CONTACT_LABELS`), removed before these.
+/// text besides punctuation that a reply may drop on the way to the record. The foot's labels
+/// come from the library's own lists (`FRAME_LISTS`), removed before these.
+/// The library's lists of foot labels, read where it reads them.
+const FRAME_LISTS: &[&[&str]] = {
+    use propex::vocab::letter::*;
+    &[
+        CONTACT_LABELS,
+        CC_LABELS,
+        SIGNER_LABELS,
+        FOOT_LABELS,
+        SIGNING_UNIT_LABELS,
+        PERSON_LABELS,
+    ]
+};
+
 const FRAME_WORDS: &[&str] = &[
     "尊敬的各位",
     "尊敬的",
     "尊敬",
-    "抄送",
-    "抄报",
-    "抄報",
-    "签发人",
-    "簽發人",
-    "审签",
-    "審簽",
-    "签发",
-    "邮政编码",
-    "邮编",
-    "郵遞區號",
-    "地址",
-    "通讯地址",
-    "传真",
-    "傳真",
-    "电子邮箱",
-    "电子信箱",
-    "领导签字",
-    "領導簽字",
-    "公开方式",
-    "公开属性",
-    "公開方式",
     "办理结果标注",
     "辦理結果標註",
     "办理结果",
@@ -130,21 +121,6 @@ const FRAME_WORDS: &[&str] = &[
     "辦理類別",
     "类别",
     "類別",
-    "承办单位",
-    "承辦單位",
-    "办理单位",
-    "辦理單位",
-    "答复单位",
-    "发文单位",
-    "主管领导",
-    "主管領導",
-    "分管领导",
-    "分管領導",
-    "承办负责人",
-    "承辦負責人",
-    "单位负责人",
-    "單位負責人",
-    "承办领导",
     "文号",
     "文號",
     "发文字号",
@@ -281,10 +257,7 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                 ),
                 Part::Frame => {
                     let mut rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-                    for w in propex::vocab::letter::CONTACT_LABELS
-                        .iter()
-                        .chain(FRAME_WORDS)
-                    {
+                    for w in FRAME_LISTS.iter().flat_map(|l| l.iter()).chain(FRAME_WORDS) {
                         rest = rest.replace(w, "");
                     }
                     // A label whose value is kept in `extra` under it is its key there.
