@@ -8,12 +8,26 @@ use propex::emit::{self, Format};
 use propex::validate::{self, Rules};
 use propex::{Config, date::Date};
 
-/// Extracts, then writes every record in every format; the YAML reads back equal.
+/// Extracts (with `spans`), then writes every record in every format; the YAML reads back equal.
 pub fn extract(data: &[u8]) {
-    let Ok(x) = propex::extract("fuzz.txt", data, &Config::default()) else {
+    let config = Config {
+        record_spans: true,
+        ..Config::default()
+    };
+    let Ok(x) = propex::extract("fuzz.txt", data, &config) else {
         return;
     };
     for r in x.records.iter().map(|e| &e.record) {
+        for s in r
+            .spans
+            .iter()
+            .flat_map(|m| m.values())
+            .flat_map(|l| l.iter())
+        {
+            assert!(s.start <= s.end && s.end <= x.text.len(), "{s:?}");
+            assert!(x.text.is_char_boundary(s.start) && x.text.is_char_boundary(s.end));
+            assert!(s.line >= 1 && s.column >= 1, "{s:?}");
+        }
         for format in [
             Format::Yaml,
             Format::Json,

@@ -38,7 +38,9 @@ pub mod vocab;
 pub use assemble::{Extracted, Spans};
 pub use decode::{DecodeError, EncodingChoice, UnknownEncoding};
 pub use diag::{Code, Diagnostic, Severity};
-pub use record::{Contact, Kind, Measure, Record, Reply, Section, Signature, Source, Units};
+pub use record::{
+    Contact, Kind, Located, Measure, Record, Reply, Section, Signature, Source, Span, Units,
+};
 pub use reply::{Part, Piece};
 
 /// Settings for reading inputs, built once by the caller.
@@ -62,6 +64,9 @@ pub struct Config {
     /// went (on by default). `validate` needs them to place its diagnostics; a conversion that
     /// only writes records can turn them off and save the work.
     pub spans: bool,
+    /// Whether each record carries the `spans` field: where each of its values was read
+    /// (`extract --spans`; off by default, so output stays as it was).
+    pub record_spans: bool,
     /// Whether diagnostics are collected (on by default). `extract -q` prints none, so it turns
     /// them off and no message is built for each of a file's half a million unlabeled cells.
     pub diagnostics: bool,
@@ -72,6 +77,7 @@ impl Default for Config {
         Config {
             encoding: EncodingChoice::default(),
             spans: true,
+            record_spans: false,
             diagnostics: true,
         }
     }
@@ -117,7 +123,11 @@ pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, 
     };
     let decoded = decode::decode(bytes, config.encoding, &mut diags)?;
     let text = decoded.text;
-    let records = assemble::records(path, &text, decoded.encoding, config.spans, &mut diags)?;
+    let want = assemble::Want {
+        spans: config.spans,
+        record_spans: config.record_spans,
+    };
+    let records = assemble::records(path, &text, decoded.encoding, want, &mut diags)?;
     let diagnostics = diags.into_vec(&text);
     Ok(Extraction {
         records,

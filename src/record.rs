@@ -53,6 +53,44 @@ pub struct Record {
     /// Every labeled cell not mapped above, label without colon or inner spaces, in input order.
     /// Cells without a label are kept under `_unlabeled`.
     pub extra: IndexMap<String, String>,
+    /// With `extract --spans` only: where each value was read, keyed by the field's path
+    /// (`title`, `units.lead[0]`, `reply.measures[2].title`, `extra.备注`). A value read from
+    /// several places (a body of many paragraphs) has a list, one span per piece.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spans: Option<IndexMap<String, Located>>,
+}
+
+/// Where a value was read: byte offsets into the decoded UTF-8 text (`end` exclusive), and the
+/// 1-based line and column (in characters, as an editor counts them) where it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    #[schemars(range(max = MAX_SAFE_INTEGER))]
+    pub start: usize,
+    #[schemars(range(max = MAX_SAFE_INTEGER))]
+    pub end: usize,
+    #[schemars(range(min = 1, max = MAX_SAFE_INTEGER))]
+    pub line: usize,
+    #[schemars(range(min = 1, max = MAX_SAFE_INTEGER))]
+    pub column: usize,
+}
+
+/// The span of a value read from one place, or one span per piece of a value read from several.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Located {
+    One(Span),
+    Pieces(Vec<Span>),
+}
+
+impl Located {
+    /// The spans one by one.
+    pub fn iter(&self) -> impl Iterator<Item = &Span> {
+        match self {
+            Located::One(s) => std::slice::from_ref(s).iter(),
+            Located::Pieces(v) => v.iter(),
+        }
+    }
 }
 
 /// The largest integer every JSON reader holds exactly (2^53 − 1): the schema's bound on counts,
@@ -188,12 +226,18 @@ pub struct Measure {
 }
 
 /// Every key is always written, null when there is no value; schemars would otherwise mark
-/// `Option` fields as optional.
+/// `Option` fields as optional. `spans` is the one exception: written only on request.
 fn every_key_required(schema: &mut schemars::Schema) {
     let keys: Vec<serde_json::Value> = schema
         .get("properties")
         .and_then(|p| p.as_object())
-        .map(|p| p.keys().cloned().map(serde_json::Value::String).collect())
+        .map(|p| {
+            p.keys()
+                .filter(|k| *k != "spans")
+                .cloned()
+                .map(serde_json::Value::String)
+                .collect()
+        })
         .unwrap_or_default();
     schema.insert("required".into(), keys.into());
 }

@@ -283,3 +283,44 @@ fn yaml_reads_the_same_under_a_yaml_1_1_loader() {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn spans_are_added_on_request_and_refused_for_an_index() {
+    for format in ["json", "jsonl", "yaml"] {
+        let plain = propex()
+            .args(["extract", "-f", format, GOOD])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert!(!String::from_utf8(plain).unwrap().contains("spans"));
+    }
+    let out = propex()
+        .args(["extract", "-f", "jsonl", "--spans", GOOD])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let text_of_input = std::fs::read_to_string(common::root().join(GOOD)).unwrap();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        common::assert_valid(GOOD, &v);
+        let title = &v["spans"]["title"];
+        let (s, e) = (
+            title["start"].as_u64().unwrap(),
+            title["end"].as_u64().unwrap(),
+        );
+        assert_eq!(
+            &text_of_input[s as usize..e as usize],
+            v["title"].as_str().unwrap()
+        );
+    }
+    propex()
+        .args(["extract", "-f", "csv", "--spans", GOOD])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--spans"));
+}

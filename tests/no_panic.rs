@@ -15,7 +15,13 @@ fn fixture_texts() -> Vec<Vec<u8>> {
 }
 
 fn check(bytes: &[u8]) {
-    if let Ok(x) = extract("prop.txt", bytes, &Config::default()) {
+    // With spans: every record is checked against the schema with its `spans` field, and the
+    // YAML round trip carries them too.
+    let config = Config {
+        record_spans: true,
+        ..Config::default()
+    };
+    if let Ok(x) = extract("prop.txt", bytes, &config) {
         common::assert_nothing_lost("property input", &x);
         for r in x.records.iter().map(|e| &e.record) {
             assert!(r.source.record >= 1 && r.source.line >= 1);

@@ -212,6 +212,25 @@ mod tests {
             ]
             .into_iter()
             .collect(),
+            spans: Some(
+                [
+                    (
+                        "title".to_string(),
+                        crate::record::Located::One(crate::record::Span {
+                            start: 3,
+                            end: 9,
+                            line: 1,
+                            column: 2,
+                        }),
+                    ),
+                    (
+                        "extra.备注".to_string(),
+                        crate::record::Located::Pieces(vec![]),
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+            ),
         };
         let bare = Record::default();
         for r in [&full, &bare] {

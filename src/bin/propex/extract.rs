@@ -26,6 +26,13 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         )
         .into());
     }
+    if args.spans && args.format.is_index() {
+        return Err(Usage(
+            "--spans adds a field to YAML / JSON / JSON Lines records; the csv/tsv index has no column for it"
+                .into(),
+        )
+        .into());
+    }
     let out_dir = match &args.out_dir {
         Some(dir) => Some(
             OutDir::new(dir)
@@ -41,6 +48,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         // Records are written, not validated: where each part sits in the input is not needed.
         config: propex::Config {
             spans: false,
+            record_spans: args.spans,
             // `-q` prints no warning: none is built.
             diagnostics: !args.quiet,
             ..args.inputs.config()

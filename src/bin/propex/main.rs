@@ -66,6 +66,10 @@ pub struct ExtractArgs {
     /// Stop at the first input that fails.
     #[arg(long)]
     fail_fast: bool,
+    /// Add to each record a `spans` object: where each value was read in the decoded input
+    /// (byte offsets, line and column), keyed by the field's path. YAML / JSON / JSON Lines only.
+    #[arg(long)]
+    spans: bool,
     /// Progress bar on stderr.
     #[arg(long, value_enum, default_value = "auto")]
     progress: Progress,

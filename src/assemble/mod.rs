@@ -3,6 +3,8 @@
 //! silent (proposer, number, session, title, units, reply date), and the kind is inferred from
 //! all of it.
 
+mod locate;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -60,12 +62,21 @@ pub struct Extracted {
 #[error("{0}")]
 pub struct NoRecord(pub &'static str);
 
-/// Every record of a decoded text. `keep_spans`: whether each record's `Spans` are filled in.
+/// What to work out besides the records.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Want {
+    /// Each record's `Spans` (for `validate`).
+    pub spans: bool,
+    /// Each record's `spans` field (for `extract --spans`).
+    pub record_spans: bool,
+}
+
+/// Every record of a decoded text.
 pub fn records(
     path: &str,
     text: &str,
     encoding: &str,
-    keep_spans: bool,
+    want: Want,
     diags: &mut Collector,
 ) -> Result<Vec<Extracted>, NoRecord> {
     let cells = cells::split(text);
@@ -78,6 +89,7 @@ pub fn records(
         }));
     }
     let lines = LineIndex::new(text);
+    let keep_pieces = want.spans || want.record_spans;
     Ok(raws
         .iter()
         .enumerate()
@@ -88,8 +100,19 @@ pub fn records(
                 line: lines.line(raw.start),
                 encoding: encoding.to_string(),
             };
-            let (record, pieces) = assemble(source, raw, keep_spans, diags);
-            let mut spans = if keep_spans {
+            let (mut record, pieces) = assemble(source, raw, keep_pieces, diags);
+            if want.record_spans {
+                let end = raws.get(i + 1).map_or(text.len(), |next| next.start);
+                record.spans = Some(locate::locate(
+                    &record,
+                    raw,
+                    &pieces,
+                    text,
+                    raw.start..end,
+                    &lines,
+                ));
+            }
+            let mut spans = if want.spans {
                 Spans::of(raw)
             } else {
                 Spans {
