@@ -30,6 +30,7 @@ pub mod eval;
 pub(crate) mod fields;
 pub mod record;
 pub(crate) mod reply;
+pub mod review;
 pub(crate) mod scan;
 pub(crate) mod text;
 pub mod validate;

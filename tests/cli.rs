@@ -324,3 +324,38 @@ fn spans_are_added_on_request_and_refused_for_an_index() {
         .code(2)
         .stderr(predicate::str::contains("--spans"));
 }
+
+#[test]
+fn review_writes_one_page_and_says_when_it_is_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    propex()
+        .args(["review", "-o"])
+        .arg(&page)
+        .args([GOOD, TWO_RECORDS_PLUS])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the page loads nothing"
+    );
+    // An input that fails is on the page, and the exit code says so.
+    propex()
+        .args(["review", "-o"])
+        .arg(&page)
+        .args([GOOD, "fixtures/bad/empty.txt"])
+        .assert()
+        .code(1);
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("empty input")
+    );
+    propex()
+        .args(["review", "--max-records", "2", TWO_RECORDS_PLUS])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--max-records 2"));
+}

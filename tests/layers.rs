@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["assemble"],
     &["emit"],
     // On top: they run the pipeline.
-    &["validate", "batch", "eval"],
+    &["validate", "batch", "eval", "review"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

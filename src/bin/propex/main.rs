@@ -4,6 +4,7 @@
 mod eval;
 mod extract;
 mod inputs;
+mod review;
 mod validate;
 
 #[global_allocator]
@@ -37,6 +38,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Score extracted records against gold records, field by field (accuracy report).
     Eval(eval::EvalArgs),
+    /// Write one HTML page to check records by eye: each record's source text beside the
+    /// record, every value's place highlighted, validate's diagnostics where they point.
+    Review(review::ReviewArgs),
     /// Print the JSON Schema (2020-12) of one output record.
     Schema,
 }
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Review(args) => review::run(args),
         Command::Schema => schema(),
     };
     match result {

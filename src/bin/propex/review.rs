@@ -1,0 +1,91 @@
+//! `propex review`: reads the inputs as `validate` does, and writes one self-contained HTML page
+//! (the library's `review` module) to a file, atomically, or to stdout.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use propex::batch::{self, walk};
+use propex::validate::Rules;
+use propex::{date, review};
+
+use crate::{Outcome, Usage, inputs};
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    inputs: inputs::InputArgs,
+    /// Write the page to FILE (replaced whole, never half-written); `-` or none: stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The most records one page holds; past it, review the inputs in parts.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    max_records: usize,
+}
+
+pub fn run(args: ReviewArgs) -> Result<Outcome> {
+    let walk_opts = args.inputs.walk_options(None)?;
+    let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
+    let rules = Rules::default();
+    let today = date::today();
+    let max = args.inputs.max_bytes;
+    let mut pages = Vec::new();
+    batch::run_ordered(
+        jobs,
+        args.inputs.threads(),
+        |item| match item {
+            Err(e) if e.skipped => None,
+            Err(e) => Some(review::read(&e.name, Err(e.message), &rules, today)),
+            Ok(job) => {
+                let name = job.input.name();
+                let bytes = job.input.read(max).map_err(|e| e.to_string());
+                Some(match &bytes {
+                    Ok(b) => review::read(&name, Ok(b), &rules, today),
+                    Err(e) => review::read(&name, Err(e.clone()), &rules, today),
+                })
+            }
+        },
+        |input| {
+            pages.extend(input);
+            true
+        },
+    );
+    if pages.is_empty() {
+        return Err(Usage("no input to review".into()).into());
+    }
+    let failed = pages.iter().any(|p| p.error.is_some());
+    let html = review::page(&pages, args.max_records).map_err(|e| Usage(e.to_string()))?;
+    match args.output.as_deref() {
+        None => io::stdout().lock().write_all(html.as_bytes())?,
+        Some(p) if p.as_os_str() == "-" => io::stdout().lock().write_all(html.as_bytes())?,
+        Some(path) => write_atomically(path, html.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+    }
+    Ok(if failed {
+        Outcome::SomeFailed
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// The file appears whole or not at all: written beside its place, then renamed over it.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".propex-").suffix(".tmp");
+    // Created 0666 less the umask, as any new file is (tempfile's own default is 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
