@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Layers, lowest first. A module may name modules of lower layers only; the top layer may also
-/// name the crate root's items (`crate::extract`, `crate::Config`).
+/// Layers, lowest first. A module may name modules of lower layers only; the layers that run
+/// the pipeline may also name the crate root's items (`crate::extract`, `crate::Config`).
 const LAYERS: &[&[&str]] = &[
     // Leaves: the output types, diagnostics, byte scanning.
     &["record", "diag", "scan"],
@@ -23,9 +23,14 @@ const LAYERS: &[&[&str]] = &[
     &["reply"],
     &["assemble"],
     &["emit"],
-    // On top: they run the pipeline.
-    &["validate", "batch", "eval", "review"],
+    // On top: they run the pipeline (through the crate root's `extract`).
+    &["validate", "batch", "eval"],
+    // The review page reads records and what `validate` says of them.
+    &["review"],
 ];
+
+/// The first layer that may name the crate root's items: the ones that run the pipeline.
+const RUNNERS: usize = LAYERS.len() - 2;
 
 fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&module))
@@ -113,7 +118,7 @@ fn violations() -> Vec<String> {
             }
             let ok = match layer(&used) {
                 Some(l) => l < own,
-                None => own == LAYERS.len() - 1,
+                None => own >= RUNNERS,
             };
             if !ok {
                 let what = if used.is_empty() {
