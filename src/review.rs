@@ -79,10 +79,12 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
     let starts: Vec<usize> = x.records.iter().map(|e| e.spans.start).collect();
     let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
     for (i, e) in x.records.iter().enumerate() {
-        let (start, end) = (
-            starts[i],
-            starts.get(i + 1).copied().unwrap_or(x.text.len()),
-        );
+        let start = starts[i].min(x.text.len());
+        let end = starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(x.text.len())
+            .max(start);
         let mut record = e.record.clone();
         let spans = record
             .spans
@@ -98,7 +100,9 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
                 (path, pieces)
             })
             .collect();
-        let mine = |d: &Diagnostic| (start..end).contains(&d.offset) && d.offset > 0;
+        // A read error is about the file; anything else at an offset belongs to its record.
+        let mine =
+            |d: &Diagnostic| (start..end).contains(&d.offset) && d.code != crate::Code::ReadError;
         let notes = diagnostics
             .iter()
             .filter(|d| mine(d))
@@ -106,7 +110,7 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
             .collect();
         diagnostics.retain(|d| !mine(d));
         input.records.push(Reviewed {
-            text: x.text[start..end].to_string(),
+            text: x.text.get(start..end).unwrap_or_default().to_string(),
             record: serde_json::to_value(&record).unwrap_or(Value::Null),
             spans,
             diagnostics: notes,
@@ -449,6 +453,10 @@ missingField.addEventListener("change", applyFilter);
 // `#input=0&record=0&field=title` opens an input at a record and clicks a field's row
 // (`&via=mark`: its first mark in the text), as a link to share or a test would.
 const want = new URLSearchParams(location.hash.slice(1));
+// `&filter=error|warning|missing&missing=reply.date` sets the filter.
+if (want.has("filter")) filter.value = want.get("filter");
+if (want.has("missing")) missingField.value = want.get("missing");
+if (want.has("filter") || want.has("missing")) applyFilter();
 if (data.length) show(+(want.get("input") || 0), want.has("record") ? +want.get("record") : undefined, want.get("field") || undefined, want.get("via") || undefined);
 document.body.dataset.ready = "1";
 "#;
@@ -482,6 +490,25 @@ mod tests {
         // The script block holds the text escaped for JSON inside HTML.
         assert!(page.contains("\\u003cscript\\u003ealert(1)"));
         assert_eq!(page.matches("<script").count(), 2);
+    }
+
+    /// Any bytes give a page (or a clear error about the input), never a panic.
+    #[test]
+    fn any_input_gives_a_page() {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("标题: | ".to_string()),
+            Just(" |\n".to_string()),
+            Just("建议号: | 第3号 |\n".to_string()),
+            Just("答复内容: | 张三代表：收悉。一、甲。\n某局\n2023年5月8日 |\n".to_string()),
+            "[\u{0}-\u{7f}一-龥<>&\"]{0,12}",
+        ];
+        proptest!(ProptestConfig::with_cases(64), |(parts in proptest::collection::vec(piece, 0..12))| {
+            let text = parts.concat();
+            let input = read("p.txt", Ok(text.as_bytes()), &Rules::default(), today());
+            let page = page(&[input], 100).unwrap();
+            prop_assert_eq!(page.matches("<script").count(), 2);
+        });
     }
 
     #[test]

@@ -187,6 +187,33 @@ fn the_page_marks_spans_and_the_field_a_link_names() {
 }
 
 #[test]
+fn the_filter_hides_records_and_inputs() {
+    let Some(browser) = chromium() else { return };
+    let page = out_dir().join("filter.html");
+    // The concatenated fixture: record 1 is clean, 2 lacks a reply date, 3 a lead unit.
+    review(
+        &[
+            "fixtures/pipe/concatenated.txt",
+            "fixtures/pipe/fullwidth_labels.txt",
+        ],
+        &page,
+    );
+    let shown = |dom: &str| {
+        (0..3)
+            .filter(|k| dom.contains(&format!("<section class=\"record\" id=\"r{k}\"")))
+            .collect::<Vec<_>>()
+    };
+    let dom = open(&browser, &page, "filter=error");
+    assert_eq!(shown(&dom), [1, 2]);
+    // An input with no record that matches is hidden from the list.
+    assert!(dom.contains("<li class=\"hidden\"><button class=\"input\" data-input=\"1\""));
+    let dom = open(&browser, &page, "filter=missing&missing=reply.date");
+    assert_eq!(shown(&dom), [1]);
+    let dom = open(&browser, &page, "filter=all");
+    assert_eq!(shown(&dom), [0, 1, 2]);
+}
+
+#[test]
 fn markup_in_a_record_is_shown_never_run() {
     let Some(browser) = chromium() else { return };
     let page = out_dir().join("markup.html");
