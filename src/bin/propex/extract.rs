@@ -13,7 +13,7 @@ use propex::batch::walk::{self, Arg, WalkOptions};
 use propex::batch::{self, FileError, FileReport, Options};
 use propex::emit;
 
-use crate::{ExtractArgs, Outcome, Progress, Usage};
+use crate::{ExtractArgs, Outcome, Progress, Usage, output};
 
 /// More files than this make `--progress auto` show a bar (on a terminal).
 const HANDFUL: u64 = 8;
@@ -25,6 +25,16 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
                 .into(),
         )
         .into());
+    }
+    if args.bom && !args.format.is_index() {
+        return Err(Usage(
+            "--bom is for the csv/tsv index (for Excel); YAML and JSON readers do not want one"
+                .into(),
+        )
+        .into());
+    }
+    if args.output.is_some() && args.out_dir.is_some() {
+        return Err(Usage("--output and --out-dir cannot be combined".into()).into());
     }
     if args.spans && args.format.is_index() {
         return Err(Usage(
@@ -58,6 +68,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         out_dir,
     };
 
+    let (out, pending) = output::open(args.output.as_deref())?;
     let bar = progress_bar(&args, &walk_opts);
     let mut printer = Printer {
         quiet: args.quiet,
@@ -65,13 +76,16 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         fail_fast: args.fail_fast,
         // Small: a file's output (tens of kilobytes) is larger and goes straight through,
         // uncopied; only small outputs (CSV rows) are gathered.
-        out: BufWriter::with_capacity(8 << 10, io::stdout().lock()),
+        out: BufWriter::with_capacity(8 << 10, out),
         bar,
         files: 0,
         records: 0,
         failed: 0,
         write_error: None,
     };
+    if args.bom {
+        printer.write("\u{feff}".as_bytes());
+    }
     printer.write(&emit::header(args.format));
     batch::run_ordered(
         jobs,
@@ -79,7 +93,9 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         |item| batch::convert(item, &opts),
         |report| printer.report(batch::commit(report, &opts)),
     );
-    printer.finish()
+    let outcome = printer.finish()?;
+    pending.commit()?;
+    Ok(outcome)
 }
 
 /// The bar, when asked for: `auto` shows it on a terminal for more than a handful of files. The

@@ -4,6 +4,7 @@
 mod eval;
 mod extract;
 mod inputs;
+mod output;
 mod review;
 mod validate;
 
@@ -28,6 +29,33 @@ use propex::emit::Format;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in diagnostics: `auto` colours a terminal unless NO_COLOR is set (CLICOLOR_FORCE
+    /// forces it on); `always` and `never` decide.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether to colour output that goes to a terminal or not, as https://no-color.org and
+    /// https://bixense.com/clicolors say: NO_COLOR (non-empty) turns `auto` off,
+    /// CLICOLOR_FORCE (non-empty, not `0`) turns it on, else a terminal decides.
+    pub fn wanted(self, terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+            Color::Auto if set("CLICOLOR_FORCE") => true,
+            Color::Auto => terminal,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -43,6 +71,13 @@ enum Command {
     Review(review::ReviewArgs),
     /// Print the JSON Schema (2020-12) of one output record.
     Schema,
+    /// Print a shell completion script (see the README for where it goes).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or a man1 folder.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -70,6 +105,13 @@ pub struct ExtractArgs {
     /// Stop at the first input that fails.
     #[arg(long)]
     fail_fast: bool,
+    /// Write the output to FILE instead of stdout; it appears whole when the run is done.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// With csv / tsv: start the index with a UTF-8 byte-order mark, so that Excel reads the
+    /// Chinese text as UTF-8.
+    #[arg(long)]
+    bom: bool,
     /// Add to each record a `spans` object: where each value was read in the decoded input
     /// (byte offsets, line and column), keyed by the field's path. YAML / JSON / JSON Lines only.
     #[arg(long)]
@@ -98,10 +140,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
-        Command::Validate(args) => validate::run(args),
+        Command::Validate(args) => validate::run(args, cli.color),
         Command::Eval(args) => eval::run(args),
         Command::Review(args) => review::run(args),
         Command::Schema => schema(),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "propex", &mut io::stdout());
+            Ok(Outcome::Ok)
+        }
+        Command::Man => man(),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -120,6 +169,20 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The manual: the command's page, then each subcommand's, in one roff document.
+fn man() -> Result<Outcome> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let sub = sub.clone().name(format!("propex-{}", sub.get_name()));
+        clap_mangen::Man::new(sub).render(&mut out)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Ok)
 }
 
 fn schema() -> Result<Outcome> {

@@ -1,17 +1,17 @@
 //! `propex review`: reads the inputs as `validate` does, and writes one self-contained HTML page
 //! (the library's `review` module) to a file, atomically, or to stdout.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use propex::batch::{self, walk};
 use propex::validate::Rules;
 use propex::{date, review};
 
-use crate::{Outcome, Usage, inputs};
+use crate::{Outcome, Usage, inputs, output};
 
 #[derive(Args, Debug)]
 pub struct ReviewArgs {
@@ -57,35 +57,14 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
     }
     let failed = pages.iter().any(|p| p.error.is_some());
     let html = review::page(&pages, args.max_records).map_err(|e| Usage(e.to_string()))?;
-    match args.output.as_deref() {
-        None => io::stdout().lock().write_all(html.as_bytes())?,
-        Some(p) if p.as_os_str() == "-" => io::stdout().lock().write_all(html.as_bytes())?,
-        Some(path) => write_atomically(path, html.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
-    }
+    let (mut out, pending) = output::open(args.output.as_deref())?;
+    out.write_all(html.as_bytes())?;
+    out.flush()?;
+    drop(out);
+    pending.commit()?;
     Ok(if failed {
         Outcome::SomeFailed
     } else {
         Outcome::Ok
     })
-}
-
-/// The file appears whole or not at all: written beside its place, then renamed over it.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".propex-").suffix(".tmp");
-    // Created 0666 less the umask, as any new file is (tempfile's own default is 0600).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! through one of three reporters (compiler-style text, JSON Lines, GitHub workflow commands).
 
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anyhow::{Context, Result};
@@ -13,8 +14,8 @@ use propex::diag::{Code, Diagnostic, LineIndex, Severity};
 use propex::validate::{Duplicates, FileCheck, Rules};
 use propex::{Config, batch, date};
 
-use crate::Outcome;
 use crate::inputs::InputArgs;
+use crate::{Outcome, output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -44,6 +45,9 @@ pub struct ValidateArgs {
     /// Raise a rule to an error (repeatable).
     #[arg(long, value_name = "CODE", value_parser = parse_code)]
     deny: Vec<Code>,
+    /// Write the report to FILE instead of stdout; it appears whole when the run is done.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 fn parse_code(s: &str) -> Result<Code, String> {
@@ -53,7 +57,7 @@ fn parse_code(s: &str) -> Result<Code, String> {
     })
 }
 
-pub fn run(args: ValidateArgs) -> Result<Outcome> {
+pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
     let mut rules = Rules::default();
     for c in &args.allow {
         rules.allow(*c);
@@ -68,16 +72,19 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
     let max = args.inputs.max_bytes;
     let verbose = args.inputs.verbose;
 
-    let out = BufWriter::new(io::stdout().lock());
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = color.wanted(to_terminal);
+    let (out, pending) = output::open(args.output.as_deref())?;
+    let out = BufWriter::new(out);
     let mut reporter: Box<dyn Reporter> = match args.format {
         Format::Human => Box::new(Human {
             out,
-            renderer: if color_wanted() {
+            renderer: if color {
                 Renderer::styled()
             } else {
                 Renderer::plain()
             },
-            color: color_wanted(),
+            color,
         }),
         Format::Json => Box::new(JsonLines { out }),
         Format::Github => Box::new(Github { out }),
@@ -99,19 +106,30 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
             }
             duplicates.check(&mut fc);
             summary.add(&fc);
-            if let Err(e) = reporter.file(&fc) {
+            // A reader that stopped reading (`| head`) does not change what the records hold:
+            // the check goes on without printing, so the exit code still tells.
+            if write_error.is_none()
+                && let Err(e) = reporter.file(&fc)
+            {
                 write_error = Some(e);
-                return false;
             }
-            true
+            write_error
+                .as_ref()
+                .is_none_or(|e| e.kind() == io::ErrorKind::BrokenPipe)
         },
     );
-    if let Some(e) = write_error {
-        return Err(anyhow::Error::new(e).context("cannot write the report"));
+    match write_error {
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Some(e) => return Err(anyhow::Error::new(e).context("cannot write the report")),
+        None => {
+            match reporter.finish(&summary) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the report")?,
+            }
+            drop(reporter);
+            pending.commit()?;
+        }
     }
-    reporter
-        .finish(&summary)
-        .context("cannot write the report")?;
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
     Ok(if failed {
         Outcome::SomeFailed
@@ -143,11 +161,6 @@ fn check_one(
             }
         }
     }
-}
-
-/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-fn color_wanted() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[derive(Debug, Default)]

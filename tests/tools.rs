@@ -1,0 +1,208 @@
+//! What users of other command-line tools reach for: completions and a man page, `--output`,
+//! `--bom` for Excel, colour control, and exit codes that survive a closed pipe.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn propex() -> Command {
+    let mut cmd = Command::cargo_bin("propex").unwrap();
+    cmd.current_dir(common::root());
+    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+const GOOD: &str = "fixtures/pipe/fullwidth_labels.txt";
+const WARNS: &str = "fixtures/warn/mojibake_and_bad_date.txt";
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn completions_name_every_subcommand_and_flag() {
+    use clap::ValueEnum;
+    let subcommands = [
+        "extract",
+        "validate",
+        "eval",
+        "review",
+        "schema",
+        "completions",
+        "man",
+    ];
+    let flags = [
+        "--format",
+        "--out-dir",
+        "--output",
+        "--bom",
+        "--spans",
+        "--deny-warnings",
+        "--max-records",
+        "--color",
+        "--glob",
+    ];
+    for shell in clap_complete::Shell::value_variants() {
+        let name = shell.to_possible_value().unwrap().get_name().to_string();
+        let script = stdout(propex().args(["completions", &name]));
+        assert!(!script.is_empty(), "{name}");
+        for word in subcommands {
+            assert!(script.contains(word), "{name}: no {word}");
+        }
+        for flag in flags {
+            // fish and powershell spell long flags without their dashes in places.
+            let bare = flag.trim_start_matches('-');
+            assert!(
+                script.contains(flag) || script.contains(bare),
+                "{name}: no {flag}"
+            );
+        }
+    }
+    propex().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_man_page_has_a_page_per_subcommand() {
+    let roff = stdout(propex().arg("man"));
+    assert!(
+        roff.starts_with(".ie") || roff.contains(".TH propex 1"),
+        "{roff:.200}"
+    );
+    for sub in ["extract", "validate", "eval", "review", "schema"] {
+        assert!(
+            roff.contains(&format!(".TH propex-{sub} 1")),
+            "no page for {sub}"
+        );
+    }
+}
+
+#[test]
+fn output_files_appear_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("records.jsonl");
+    propex()
+        .args(["extract", "-f", "jsonl", "--output"])
+        .arg(&out)
+        .arg(GOOD)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        written,
+        stdout(propex().args(["extract", "-f", "jsonl", GOOD]))
+    );
+    // No temporary file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+
+    let report = dir.path().join("report.txt");
+    propex()
+        .args(["validate", "--output"])
+        .arg(&report)
+        .arg(WARNS)
+        .assert()
+        .code(1)
+        .stdout("");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("error[bad-date]"), "{text}");
+    // A folder that does not exist: a clear error, exit 2, nothing written.
+    propex()
+        .args(["extract", "--output", "no/such/dir/x.yaml", GOOD])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write no/such/dir/x.yaml"));
+    propex()
+        .args(["extract", "--output", "x.yaml", "--out-dir"])
+        .arg(dir.path().join("o"))
+        .arg(GOOD)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn bom_starts_the_index_only() {
+    for format in ["csv", "tsv"] {
+        let out = propex()
+            .args(["extract", "-f", format, "--bom", GOOD])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert!(out.starts_with("\u{feff}path".as_bytes()), "{format}");
+        assert_eq!(out.windows(3).filter(|w| w == b"\xef\xbb\xbf").count(), 1);
+    }
+    let plain = propex()
+        .args(["extract", "-f", "csv", GOOD])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(plain.starts_with(b"path"));
+    propex()
+        .args(["extract", "-f", "json", "--bom", GOOD])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--bom"));
+}
+
+#[test]
+fn colour_follows_the_flag_and_the_conventions() {
+    let escapes = |cmd: &mut Command| stdout(cmd).contains('\x1b');
+    // Not a terminal: no colour unless asked for.
+    assert!(!escapes(propex().args(["validate", WARNS])));
+    assert!(escapes(
+        propex().args(["validate", "--color", "always", WARNS])
+    ));
+    assert!(escapes(
+        propex().args(["--color", "always", "validate", WARNS])
+    ));
+    assert!(!escapes(
+        propex()
+            .args(["validate", "--color", "never", WARNS])
+            .env("CLICOLOR_FORCE", "1")
+    ));
+    assert!(escapes(
+        propex()
+            .args(["validate", WARNS])
+            .env("CLICOLOR_FORCE", "1")
+    ));
+    assert!(!escapes(
+        propex()
+            .args(["validate", WARNS])
+            .env("CLICOLOR_FORCE", "0")
+    ));
+    assert!(!escapes(
+        propex()
+            .args(["validate", WARNS])
+            .env("CLICOLOR_FORCE", "1")
+            .env("NO_COLOR", "1")
+    ));
+    // `--color` is taken by every subcommand.
+    for sub in ["extract", "eval", "review", "schema"] {
+        propex()
+            .args([sub, "--color", "never", "--help"])
+            .assert()
+            .success();
+    }
+}
+
+/// `validate … | head -1` closes the pipe early; the exit code still says the records have
+/// errors.
+#[test]
+fn validate_exit_code_survives_a_closed_pipe() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_propex"))
+        .current_dir(common::root())
+        .args(["validate", "fixtures"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Read nothing: close the pipe at once.
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
