@@ -206,3 +206,27 @@ fn validate_exit_code_survives_a_closed_pipe() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+/// `--progress always` draws into a log too (a plain line at a time), with the rate's unit;
+/// `auto` off a terminal draws nothing.
+#[test]
+fn progress_always_draws_off_a_terminal() {
+    let err = |progress: &str| {
+        let out = propex()
+            .args(["extract", "-q", "-f", "jsonl", "--progress", progress, "fixtures"])
+            .assert()
+            .get_output()
+            .stderr
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let always = err("always");
+    let line = always
+        .lines()
+        .find(|l| l.contains(" files, "))
+        .unwrap_or_else(|| panic!("no progress line: {always}"));
+    assert!(line.contains("files/s"), "{line}");
+    assert!(!line.contains('\x1b'), "escape codes in a log: {line:?}");
+    assert!(!err("auto").contains("files/s"));
+    assert!(!err("never").contains("files/s"));
+}

@@ -494,3 +494,30 @@ fn mis_decoded_text_in_a_converted_record() {
         yaml.lines().position(|l| l.starts_with("title:")).unwrap() + 1
     );
 }
+
+/// A schema error inside a JSON Lines record points at its key on the record's one line, not
+/// at column 1.
+#[test]
+fn a_schema_error_in_json_lines_points_at_the_key() {
+    let x = propex::extract("a.txt", CLEAN.as_bytes(), &Config::default()).unwrap();
+    let line = propex::emit::to_string(&x.records[0].record, propex::emit::Format::Jsonl);
+    let bad = line.replacen("\"number\":\"12\"", "\"number\":12", 1);
+    assert_ne!(bad, line);
+    let two = format!("{line}{bad}");
+    let fc = validate::check(
+        "r.jsonl",
+        Ok(two.as_bytes()),
+        &Config::default(),
+        &Rules::default(),
+        today(),
+    );
+    let d = fc
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::SchemaError)
+        .expect("a schema error");
+    assert_eq!(d.line, 2);
+    let key_col = bad[..bad.find("\"number\"").unwrap()].chars().count() + 1;
+    assert_eq!(d.col, key_col);
+    assert_eq!(&two[d.offset..d.offset + 8], "\"number\"");
+}

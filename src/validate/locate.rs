@@ -208,20 +208,23 @@ enum Step {
 pub struct JsonLines {
     /// 0-based line of each node.
     lines: Vec<usize>,
+    /// Byte offset where each node starts (a key's opening quote, a value's first byte).
+    offsets: Vec<usize>,
     children: HashMap<(usize, Step), usize>,
     /// The root node of each document.
     roots: Vec<usize>,
 }
 
 impl JsonLines {
-    fn node(&mut self, line: usize) -> usize {
+    fn node(&mut self, (line, offset): (usize, usize)) -> usize {
         self.lines.push(line);
+        self.offsets.push(offset);
         self.lines.len() - 1
     }
 
     /// The child of `parent` by `step`, made at `line` if it is new (a repeated key keeps its
     /// first line).
-    fn child(&mut self, parent: usize, step: Step, line: usize) -> usize {
+    fn child(&mut self, parent: usize, step: Step, line: (usize, usize)) -> usize {
         let key = (parent, step);
         if let Some(&c) = self.children.get(&key) {
             return c;
@@ -233,6 +236,15 @@ impl JsonLines {
 
     /// The 0-based line of `path` in document `doc`, or of the deepest step of it that exists.
     pub fn line(&self, doc: usize, path: &[Seg]) -> Option<usize> {
+        self.node_of(doc, path).map(|n| self.lines[n])
+    }
+
+    /// The byte offset where `path` (or the deepest step of it that exists) starts.
+    pub fn offset(&self, doc: usize, path: &[Seg]) -> Option<usize> {
+        self.node_of(doc, path).map(|n| self.offsets[n])
+    }
+
+    fn node_of(&self, doc: usize, path: &[Seg]) -> Option<usize> {
         let mut node = *self.roots.get(doc)?;
         for seg in path {
             let step = match seg {
@@ -244,7 +256,7 @@ impl JsonLines {
                 None => break,
             }
         }
-        Some(self.lines[node])
+        Some(node)
     }
 }
 
@@ -268,7 +280,7 @@ pub fn json_lines(text: &str) -> JsonLines {
     let mut line = 0usize;
     let mut expect_key = false;
     // A value starts at `line`: its node (an array element's, a key's, or a new document's).
-    let value_node = |out: &mut JsonLines, stack: &[Frame], line: usize| -> usize {
+    let value_node = |out: &mut JsonLines, stack: &[Frame], line: (usize, usize)| -> usize {
         match stack.last() {
             Some(Frame::Array { node, index }) => out.child(*node, Step::Index(*index), line),
             Some(Frame::Object { key: Some(k), .. }) => *k,
@@ -281,19 +293,20 @@ pub fn json_lines(text: &str) -> JsonLines {
         }
     };
     let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
+    while let Some((at, c)) = chars.next() {
+        let here = (line, at);
         match c {
             '\n' => line += 1,
             '{' | '[' if too_deep > 0 || stack.len() >= JSON_DEPTH => too_deep += 1,
             '}' | ']' if too_deep > 0 => too_deep -= 1,
             _ if too_deep > 0 && c != '"' => {}
             '{' => {
-                let node = value_node(&mut out, &stack, line);
+                let node = value_node(&mut out, &stack, here);
                 stack.push(Frame::Object { node, key: None });
                 expect_key = true;
             }
             '[' => {
-                let node = value_node(&mut out, &stack, line);
+                let node = value_node(&mut out, &stack, here);
                 stack.push(Frame::Array { node, index: 0 });
             }
             '}' | ']' => {
@@ -326,19 +339,19 @@ pub fn json_lines(text: &str) -> JsonLines {
                     continue;
                 }
                 if expect_key && let Some(Frame::Object { node, .. }) = stack.last() {
-                    let key = out.child(*node, Step::Key(s.into()), line);
+                    let key = out.child(*node, Step::Key(s.into()), here);
                     if let Some(Frame::Object { key: k, .. }) = stack.last_mut() {
                         *k = Some(key);
                     }
                     expect_key = false;
                 } else {
-                    value_node(&mut out, &stack, line);
+                    value_node(&mut out, &stack, here);
                 }
             }
             c if c.is_whitespace() || c == ':' => {}
             _ => {
                 // A number, true, false or null.
-                value_node(&mut out, &stack, line);
+                value_node(&mut out, &stack, here);
                 while let Some(&(_, d)) = chars.peek() {
                     if matches!(d, ',' | '}' | ']') || d.is_whitespace() {
                         break;

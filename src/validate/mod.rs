@@ -328,6 +328,15 @@ fn check_converted(fc: &mut FileCheck, bytes: &[u8], shape: Shape, rules: &Rules
             found.unwrap_or(doc.line) + 1
         };
         let at = |code: Code, path: &str, message: String| {
+            // JSON: the key itself, wherever it sits on its line (a JSON Lines record is one
+            // line).
+            if let Some(offset) = json_keys
+                .as_ref()
+                .and_then(|map| map.offset(n, &locate::parse_path(path)))
+            {
+                let (line, col) = index.position(offset);
+                return positioned(code, rules, offset, line, col, message);
+            }
             let line = line_of(path);
             let col = first_col(index.line_text(line));
             // Indentation and `- ` are one byte a column: the offset is the caret's.

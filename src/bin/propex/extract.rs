@@ -117,21 +117,80 @@ fn progress_bar(args: &ExtractArgs, walk_opts: &WalkOptions) -> Option<ProgressB
     if args.progress == Progress::Auto && total.is_some_and(|t| t <= HANDFUL) {
         return None;
     }
+    // `always` off a terminal (a CI log, a file): a plain line a second, no cursor movement.
+    let terminal = io::stderr().is_terminal();
+    let target = || {
+        if terminal {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::term_like_with_hz(Box::new(LogLines), 1)
+        }
+    };
     let bar = match total {
-        Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()).with_style(
+        Some(t) => ProgressBar::with_draw_target(Some(t), target()).with_style(
             ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} files, {msg} records, {per_sec}, ETA {eta}",
+                "{bar:30} {pos}/{len} files, {msg} records, {rate}, ETA {eta}",
             )
+            .map(with_rate)
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{spinner} {pos} files, {msg} records, {per_sec}")
+        None => ProgressBar::with_draw_target(None, target()).with_style(
+            ProgressStyle::with_template("{spinner} {pos} files, {msg} records, {rate}")
+                .map(with_rate)
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         ),
     };
     bar.set_message("0");
-    bar.enable_steady_tick(Duration::from_millis(200));
+    bar.enable_steady_tick(Duration::from_millis(if terminal { 200 } else { 1000 }));
     Some(bar)
+}
+
+/// `{rate}`: files a second, with its unit.
+fn with_rate(style: ProgressStyle) -> ProgressStyle {
+    style.with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} files/s", state.per_sec());
+        },
+    )
+}
+
+/// Progress on a stderr that is not a terminal: each drawing is one plain line (a log keeps
+/// them), and the cursor never moves.
+#[derive(Debug)]
+struct LogLines;
+
+impl indicatif::TermLike for LogLines {
+    fn width(&self) -> u16 {
+        100
+    }
+    fn move_cursor_up(&self, _: usize) -> io::Result<()> {
+        Ok(())
+    }
+    fn move_cursor_down(&self, _: usize) -> io::Result<()> {
+        Ok(())
+    }
+    fn move_cursor_right(&self, _: usize) -> io::Result<()> {
+        Ok(())
+    }
+    fn move_cursor_left(&self, _: usize) -> io::Result<()> {
+        Ok(())
+    }
+    fn write_line(&self, s: &str) -> io::Result<()> {
+        writeln!(io::stderr(), "{s}")
+    }
+    fn write_str(&self, s: &str) -> io::Result<()> {
+        if s.trim().is_empty() {
+            return Ok(());
+        }
+        writeln!(io::stderr(), "{s}")
+    }
+    fn clear_line(&self) -> io::Result<()> {
+        Ok(())
+    }
+    fn flush(&self) -> io::Result<()> {
+        io::stderr().flush()
+    }
 }
 
 /// Prints each file's result as it comes, in input order.
