@@ -46,6 +46,39 @@ pub enum DecodeError {
     Empty,
     #[error("binary data, not text (control character at offset {offset})")]
     Binary { offset: usize },
+    /// A document format propex does not read, and what to do with it.
+    #[error("{0}")]
+    Format(&'static str),
+}
+
+/// Document formats that end up in record folders, told by their first bytes, and how to turn
+/// each into text propex reads.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let start = {
+        let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let skip = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        &b[skip..b.len().min(skip + 1024)]
+    };
+    let lower = start.to_ascii_lowercase();
+    let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    Some(if bytes.starts_with(b"%PDF-") {
+        "a PDF file, which propex does not read: convert it to text first (`pdftotext -layout FILE FILE.txt`)"
+    } else if bytes.starts_with(b"PK\x03\x04") && bytes.windows(5).any(|w| w == b"word/") {
+        "a Word document (.docx), which propex does not read yet: convert it to text first (`libreoffice --headless --convert-to txt FILE`)"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "a zip archive: unpack it and give propex the files inside"
+    } else if bytes.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+        "an old Word (.doc) or WPS document, which propex does not read: convert it first (`libreoffice --headless --convert-to txt FILE`)"
+    } else if bytes.starts_with(b"\x1f\x8b") {
+        "gzip-compressed data: name the file `.gz` (propex then reads it through) or decompress it (`zcat FILE`)"
+    } else if lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || (lower.starts_with(b"<") && has(b"<html"))
+    {
+        "an HTML page, which propex does not read yet: give it the page's text (or its crawl) as a .txt file"
+    } else {
+        return None;
+    })
 }
 
 /// Decoded text and the encoding it was read from.
@@ -63,6 +96,9 @@ pub fn decode(
     choice: EncodingChoice,
     diags: &mut Collector,
 ) -> Result<Decoded, DecodeError> {
+    if let Some(what) = sniff(bytes) {
+        return Err(DecodeError::Format(what));
+    }
     let (text, encoding) = read(bytes, choice, diags)?;
     Ok(Decoded {
         text: text.into_owned(),

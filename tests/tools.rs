@@ -213,7 +213,15 @@ fn validate_exit_code_survives_a_closed_pipe() {
 fn progress_always_draws_off_a_terminal() {
     let err = |progress: &str| {
         let out = propex()
-            .args(["extract", "-q", "-f", "jsonl", "--progress", progress, "fixtures"])
+            .args([
+                "extract",
+                "-q",
+                "-f",
+                "jsonl",
+                "--progress",
+                progress,
+                "fixtures",
+            ])
             .assert()
             .get_output()
             .stderr
@@ -229,4 +237,180 @@ fn progress_always_draws_off_a_terminal() {
     assert!(!line.contains('\x1b'), "escape codes in a log: {line:?}");
     assert!(!err("auto").contains("files/s"));
     assert!(!err("never").contains("files/s"));
+}
+
+/// A folder of records as archives keep them: records, converted records, a README, a scan,
+/// a draft folder.
+fn archive() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(common::root().join(GOOD)).unwrap();
+    let write = |rel: &str, bytes: &[u8]| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    };
+    write("a/one.txt", &good);
+    write("a/README.md", b"# notes\n");
+    write("a/scan.png", b"\x89PNG\r\n\x1a\n\0\0\0");
+    write("drafts/two.txt", &good);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &good).unwrap();
+    write("b/three.txt.gz", &gz.finish().unwrap());
+    dir
+}
+
+fn paths(out: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]["path"].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn folders_give_record_files_and_filters_pass_files_over() {
+    let dir = archive();
+    let run = |args: &[&str]| {
+        let mut cmd = propex();
+        cmd.current_dir(dir.path())
+            .args(["extract", "-f", "jsonl"])
+            .args(args);
+        cmd.assert().get_output().clone()
+    };
+    let out = run(&["."]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        paths(&out.stdout),
+        [
+            "\"./a/one.txt\"",
+            "\"./b/three.txt.gz\"",
+            "\"./drafts/two.txt\""
+        ]
+    );
+    let out = run(&["--exclude", "drafts/**", "."]);
+    assert_eq!(
+        paths(&out.stdout),
+        ["\"./a/one.txt\"", "\"./b/three.txt.gz\""]
+    );
+    let out = run(&["--glob", "!drafts/**", "--glob", "!*.gz", "."]);
+    assert_eq!(paths(&out.stdout), ["\"./a/one.txt\""]);
+    // A file named on the command line is read whatever it is.
+    let out = run(&["a/README.md"]);
+    assert_eq!(out.status.code(), Some(1));
+    // validate also takes converted records from folders.
+    let converted = propex()
+        .args(["extract", "-f", "jsonl", GOOD])
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(dir.path().join("a/one.jsonl"), converted).unwrap();
+    propex()
+        .current_dir(dir.path())
+        .args(["validate", "a"])
+        .assert()
+        // The same record twice: the duplicate check sees both files.
+        .code(1)
+        .stdout(predicate::str::contains("checked 2 files, 2 records"));
+}
+
+#[test]
+fn nothing_found_is_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.md"), "# only notes").unwrap();
+    for sub in ["extract", "validate", "review"] {
+        propex()
+            .arg(sub)
+            .arg(dir.path())
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("warning: no input found"));
+    }
+}
+
+#[test]
+fn documents_propex_cannot_read_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("a.pdf", b"%PDF-1.7\n%\xe2\xe3", "a PDF file"),
+        (
+            "a.docx",
+            b"PK\x03\x04\x14\0\0\0word/document.xml",
+            "a Word document (.docx)",
+        ),
+        (
+            "a.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0",
+            "an old Word (.doc) or WPS",
+        ),
+        (
+            "a.html",
+            b"  <!DOCTYPE html><html><body>x</body></html>",
+            "an HTML page",
+        ),
+        ("a.dat", b"\x1f\x8b\x08\0\0\0\0\0", "gzip-compressed data"),
+        ("a.zip", b"PK\x03\x04\x14\0\0\0notes.txt", "a zip archive"),
+    ];
+    for (name, bytes, says) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        propex()
+            .arg("extract")
+            .arg(&p)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(says));
+    }
+}
+
+#[test]
+fn gzip_inputs_are_read_and_bombs_refused() {
+    let dir = archive();
+    let plain = propex()
+        .args(["extract", "-f", "jsonl", GOOD])
+        .output()
+        .unwrap()
+        .stdout;
+    let gz = propex()
+        .args(["extract", "-f", "jsonl"])
+        .arg(dir.path().join("b/three.txt.gz"))
+        .output()
+        .unwrap()
+        .stdout;
+    let strip = |b: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(b).unwrap();
+        v["title"].clone()
+    };
+    assert_eq!(strip(&plain), strip(&gz));
+    // 64 MB of one byte, compressed to a few dozen kilobytes: refused at the limit, never
+    // held whole.
+    let bomb = dir.path().join("bomb.txt.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut enc, &chunk).unwrap();
+    }
+    std::fs::write(&bomb, enc.finish().unwrap()).unwrap();
+    propex()
+        .args(["extract", "--max-bytes", "1M"])
+        .arg(&bomb)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "decompresses to more than --max-bytes",
+        ));
+    // A damaged archive: a clear error naming the file.
+    let broken = dir.path().join("broken.txt.gz");
+    std::fs::write(&broken, b"\x1f\x8b\x08\0garbage").unwrap();
+    propex()
+        .arg("extract")
+        .arg(&broken)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("broken.txt.gz").and(predicate::str::contains("gzip")));
 }

@@ -35,6 +35,18 @@ impl Input {
     pub fn read(&self, max: u64) -> Result<Vec<u8>, FileError> {
         match self {
             Input::Stdin => read_capped(io::stdin().lock(), 0, max),
+            Input::Path(p) if is_gzip_name(p) => {
+                // The limit is on what it decompresses to, read as it comes: a small file
+                // that inflates to gigabytes (a zip bomb) is stopped at the limit.
+                let file = std::fs::File::open(p).map_err(InputError::from)?;
+                read_capped(flate2::read::MultiGzDecoder::new(file), 0, max).map_err(|e| match e {
+                    FileError::TooLarge { max, .. } => FileError::Inflates { max },
+                    FileError::Input(InputError::Io(io)) => FileError::Input(InputError::Io(
+                        io::Error::new(io.kind(), format!("gzip: {io}")),
+                    )),
+                    other => other,
+                })
+            }
             Input::Path(p) => {
                 // The size comes from the open file, not the path: one lookup of the path per
                 // file instead of two.
@@ -90,6 +102,11 @@ pub fn show(p: &Path) -> String {
     out
 }
 
+/// Whether a path names a gzip file (`.gz`), read through a decompressor.
+fn is_gzip_name(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
 /// Reads `r` to its end, but never more than `max` bytes (a file that grew since it was
 /// measured, or a stream) plus the one byte that proves it. The buffer is sized for `expected`
 /// bytes up front and is not zeroed first (std reads into its spare room).
@@ -122,6 +139,8 @@ pub enum FileError {
     Input(#[from] InputError),
     #[error("larger than --max-bytes ({size} > {max} bytes), skipped")]
     TooLarge { size: u64, max: u64 },
+    #[error("decompresses to more than --max-bytes ({max} bytes), skipped")]
+    Inflates { max: u64 },
     #[error("{0}")]
     Walk(String),
     /// Passed over on purpose (a FIFO in a folder): not a failure.

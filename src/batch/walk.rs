@@ -40,8 +40,14 @@ pub struct WalkError {
 /// How folders are walked.
 #[derive(Clone, Debug, Default)]
 pub struct WalkOptions {
-    /// Files found in folders must match one of these (explicitly named files always count).
+    /// Files found in folders must match one of these (explicitly named files always count);
+    /// without any, they must have one of `extensions`.
     pub globs: Option<GlobSet>,
+    /// Files found in folders matching one of these are passed over (`--exclude`, `!`-globs).
+    pub exclude: Option<GlobSet>,
+    /// The extensions of record files (`txt`; `yaml`, `json` … for validate), also under a
+    /// `.gz`: what a folder walk picks up when no `--glob` says otherwise. Empty: every file.
+    pub extensions: &'static [&'static str],
     /// A folder never to enter: the output folder, so outputs are not read back as inputs.
     pub skip: Option<PathBuf>,
 }
@@ -81,6 +87,19 @@ pub fn jobs<'a>(
     )
 }
 
+/// Whether a file's name says it holds records: one of `extensions`, compressed or not
+/// (`a.txt`, `a.txt.gz`); any name when `extensions` is empty.
+pub fn is_record_file(path: &Path, extensions: &[&str]) -> bool {
+    if extensions.is_empty() {
+        return true;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
+    let Some(name) = name else { return false };
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && extensions.contains(&ext))
+}
+
 fn walk_folder(
     root: PathBuf,
     opts: &WalkOptions,
@@ -113,7 +132,10 @@ fn walk_folder(
                 .strip_prefix(&root)
                 .unwrap_or(e.path())
                 .to_path_buf();
-            let wanted = opts.globs.as_ref().is_none_or(|g| g.is_match(&rel));
+            let wanted = match &opts.globs {
+                Some(g) => g.is_match(&rel),
+                None => is_record_file(&rel, opts.extensions),
+            } && opts.exclude.as_ref().is_none_or(|x| !x.is_match(&rel));
             wanted.then(|| {
                 Ok(Job {
                     input: Input::Path(e.into_path()),

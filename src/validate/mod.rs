@@ -76,6 +76,8 @@ impl Shape {
     /// By extension; standard input (no extension) by its first characters.
     pub fn guess(name: &str, bytes: &[u8]) -> Shape {
         let lower = name.to_ascii_lowercase();
+        // `records.jsonl.gz` is read decompressed: its kind is the name under the `.gz`.
+        let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return Shape::Yaml;
         }

@@ -106,7 +106,9 @@ pub fn run(args: EvalArgs) -> Result<Outcome> {
         }
         None => None,
     };
-    let walk_opts = args.inputs.walk_options(None)?;
+    let walk_opts = args
+        .inputs
+        .walk_options(None, crate::inputs::RECORD_FILES)?;
     let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts)
         .filter(|j| !matches!(j, Ok(Job { input: Input::Path(p), .. }) if is_gold(p)));
     let config = args.inputs.config();

@@ -50,9 +50,10 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         ),
         None => None,
     };
-    let walk_opts = args
-        .inputs
-        .walk_options(out_dir.as_ref().map(|d| d.root().to_path_buf()))?;
+    let walk_opts = args.inputs.walk_options(
+        out_dir.as_ref().map(|d| d.root().to_path_buf()),
+        crate::inputs::RECORD_FILES,
+    )?;
     let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
     let opts = Options {
         // Records are written, not validated: where each part sits in the input is not needed.
@@ -268,6 +269,13 @@ impl<W: Write> Printer<W> {
             return Err(anyhow::Error::new(e).context("cannot write the output"));
         }
         self.out.flush().context("cannot write the output")?;
+        if self.files == 0 {
+            self.eprint(
+                "propex: warning: no input found (an empty folder, or no record file matched)"
+                    .into(),
+            );
+            return Ok(Outcome::SomeFailed);
+        }
         if self.failed > 0 || (self.files > 1 && !self.quiet) {
             self.eprint(format!(
                 "propex: {} read, {} written, {} failed",

@@ -13,16 +13,26 @@ use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
 
 use crate::Usage;
 
+/// What `extract`, `eval` and `review` pick up in folders: text records (`.txt`, `.txt.gz`).
+pub const RECORD_FILES: &[&str] = &["txt"];
+
+/// What `validate` picks up in folders: text records and records converted by propex.
+pub const CHECKED_FILES: &[&str] = &["txt", "yaml", "yml", "json", "jsonl"];
+
 #[derive(Args, Debug)]
 pub struct InputArgs {
     /// Files, folders (walked recursively, sorted, hidden entries skipped), or `-` for standard
     /// input; with none (and no --files-from), standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Only read files found in folders that match this glob (repeatable; `*.txt`, `2023/**`).
-    /// Files named explicitly are always read.
-    #[arg(long = "glob", value_name = "PATTERN")]
+    /// Only read files found in folders that match this glob (repeatable; `*.txt`, `2023/**`);
+    /// `!PATTERN` passes files over instead. Without a glob, folders give their record files
+    /// only (see --help of each command). Files named explicitly are always read.
+    #[arg(long = "glob", value_name = "PATTERN", allow_hyphen_values = true)]
     pub globs: Vec<String>,
+    /// Pass over files found in folders that match this glob (repeatable; `drafts/**`).
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub excludes: Vec<String>,
     /// Also read the paths listed in FILE (`-` for stdin), one per line.
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<String>,
@@ -59,10 +69,25 @@ impl InputArgs {
         )
     }
 
-    /// How folders are walked; `skip` is a folder never to enter (the output folder).
-    pub fn walk_options(&self, skip: Option<PathBuf>) -> Result<WalkOptions> {
+    /// How folders are walked: for files with one of `extensions` unless a glob chooses;
+    /// `skip` is a folder never to enter (the output folder).
+    pub fn walk_options(
+        &self,
+        skip: Option<PathBuf>,
+        extensions: &'static [&'static str],
+    ) -> Result<WalkOptions> {
+        let (negated, positive): (Vec<&String>, Vec<&String>) =
+            self.globs.iter().partition(|g| g.starts_with('!'));
+        let positive: Vec<String> = positive.into_iter().cloned().collect();
+        let excludes: Vec<String> = negated
+            .into_iter()
+            .map(|g| g[1..].to_string())
+            .chain(self.excludes.iter().cloned())
+            .collect();
         Ok(WalkOptions {
-            globs: globs(&self.globs)?,
+            globs: globs(&positive, "--glob")?,
+            exclude: globs(&excludes, "--exclude")?,
+            extensions,
             skip,
         })
     }
@@ -109,15 +134,15 @@ impl InputArgs {
 }
 
 /// The `--glob` patterns as one set (a bad pattern is a usage error).
-fn globs(patterns: &[String]) -> Result<Option<globset::GlobSet>> {
+fn globs(patterns: &[String], flag: &str) -> Result<Option<globset::GlobSet>> {
     if patterns.is_empty() {
         return Ok(None);
     }
     let mut b = globset::GlobSetBuilder::new();
     for g in patterns {
-        b.add(globset::Glob::new(g).map_err(|e| Usage(format!("--glob {g:?}: {e}")))?);
+        b.add(globset::Glob::new(g).map_err(|e| Usage(format!("{flag} {g:?}: {e}")))?);
     }
-    Ok(Some(b.build().map_err(|e| Usage(format!("--glob: {e}")))?))
+    Ok(Some(b.build().map_err(|e| Usage(format!("{flag}: {e}")))?))
 }
 
 fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {

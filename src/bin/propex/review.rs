@@ -26,7 +26,9 @@ pub struct ReviewArgs {
 }
 
 pub fn run(args: ReviewArgs) -> Result<Outcome> {
-    let walk_opts = args.inputs.walk_options(None)?;
+    let walk_opts = args
+        .inputs
+        .walk_options(None, crate::inputs::RECORD_FILES)?;
     let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
     let rules = Rules::default();
     let today = date::today();
@@ -53,7 +55,10 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
         },
     );
     if pages.is_empty() {
-        return Err(Usage("no input to review".into()).into());
+        eprintln!(
+            "propex: warning: no input found to review (an empty folder, or no record file matched)"
+        );
+        return Ok(Outcome::SomeFailed);
     }
     let failed = pages.iter().any(|p| p.error.is_some());
     let html = review::page(&pages, args.max_records).map_err(|e| Usage(e.to_string()))?;

@@ -65,7 +65,9 @@ pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
     for c in &args.deny {
         rules.deny(*c);
     }
-    let walk_opts = args.inputs.walk_options(None)?;
+    let walk_opts = args
+        .inputs
+        .walk_options(None, crate::inputs::CHECKED_FILES)?;
     let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
     let config = args.inputs.config();
     let today = date::today();
@@ -129,6 +131,13 @@ pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
             drop(reporter);
             pending.commit()?;
         }
+    }
+    // Nothing checked is not a pass: an empty folder or a glob that matched nothing.
+    if summary.files == 0 {
+        eprintln!(
+            "propex: warning: no input found to check (an empty folder, or no record file matched)"
+        );
+        return Ok(Outcome::SomeFailed);
     }
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
     Ok(if failed {
