@@ -78,6 +78,165 @@ codes! {
     ReadError = "read-error", Error, "a file that cannot be read, is empty, binary, or holds no record";
 }
 
+/// What `propex rules CODE` says of a rule, beside its one line (`Code::summary`): why it
+/// matters, an input that fires it, and the fix. A test runs every example through `validate`.
+#[derive(Clone, Copy, Debug)]
+pub struct Explanation {
+    pub why: &'static str,
+    /// The example's file name: its extension decides how `validate` reads it.
+    pub file: &'static str,
+    /// The example input; `\xFF` stands for a byte that is not UTF-8.
+    pub example: &'static str,
+    pub fix: &'static str,
+}
+
+impl Code {
+    /// The long explanation of a rule.
+    pub fn explain(self) -> Explanation {
+        let e = |why, file, example, fix| Explanation {
+            why,
+            file,
+            example,
+            fix,
+        };
+        const REPLY: &str = "答复内容: | 张三委员: 您提出的提案收悉。感谢您的关心。 |";
+        match self {
+            Code::MissingProposer => e(
+                "Without a proposer the record cannot be traced to the member or deputy who filed it, nor checked against the reply's addressee.",
+                "r.txt",
+                "提案号: | 12 |\n标题: | 关于加强社区服务的提案 |",
+                "Add the 提案人 / 建议人 / 提出者 cell, or keep the letter's salutation, which stands in for it.",
+            ),
+            Code::MissingNumber => e(
+                "The number is how a proposal is cited and how duplicates are found; a record without one cannot be joined to its other pages.",
+                "r.txt",
+                "提案人: | 张三委员 |\n标题: | 关于加强社区服务的提案 |",
+                "Add the 提案号 / 建议号 cell, or keep the letter's title line that names the number (`…第12号提案的答复`).",
+            ),
+            Code::MissingTitle => e(
+                "The title is what people search for; without it the record is hard to find and to check.",
+                "r.txt",
+                "提案人: | 张三委员 |\n提案号: | 12 |",
+                "Add the 标题 / 题目 / 案由 cell, or keep the reply's opening that names the proposal (`您提出的《…》收悉`).",
+            ),
+            Code::MissingLeadUnit => e(
+                "The lead unit (主办) is who answers; reports by department need it.",
+                "r.txt",
+                "提案号: | 12 |\n标题: | 关于加强社区服务的提案 |\n答复内容: | 张三委员: 您提出的提案收悉。 |",
+                "Add the 承办单位 / 主办单位 cell, or keep the letter's signature, which names the unit that answered.",
+            ),
+            Code::MissingReply => e(
+                "A proposal record without its reply is half a record: the crawl probably lost the reply's cell or page.",
+                "r.txt",
+                "提案人: | 张三委员 |\n提案号: | 12 |\n标题: | 关于加强社区服务的提案 |",
+                "Add the 答复内容 / 办理情况 cell, or append the reply letter.",
+            ),
+            Code::MissingReplyDate => e(
+                "Reply dates measure how fast departments answer; a reply without one cannot be counted.",
+                "r.txt",
+                REPLY,
+                "Add the 答复日期 cell, or keep the date under the letter's signature.",
+            ),
+            Code::BadDate => e(
+                "A date that does not read, or cannot exist, would be wrong in every report that uses it; propex keeps the text in `extra` instead of guessing.",
+                "r.txt",
+                "答复日期: | 2023-02-30 |",
+                "Correct the date in the source (`2023-02-28`).",
+            ),
+            Code::AmbiguousDate => e(
+                "Digits that lost their 年月日 (`2023927`) read as 2023-09-27 or 2023-09-02 7…: propex never guesses, and keeps the text in `extra`.",
+                "r.txt",
+                "答复日期: | 2023927 |",
+                "Write the date with its separators (`2023年9月27日`, `2023-09-27`).",
+            ),
+            Code::DateOutOfRange => e(
+                "A reply date in the future or before 1980 is almost always a typing or OCR error.",
+                "r.txt",
+                "答复日期: | 2099-01-01 |",
+                "Correct the year in the source.",
+            ),
+            Code::BadNumber => e(
+                "A number with no digits or letters (`第号`) identifies nothing.",
+                "r.txt",
+                "提案号: | 第号 |",
+                "Fill in the number, or drop the empty cell.",
+            ),
+            Code::OutlineOrder => e(
+                "Numbered measures out of order (1, 3) or repeated usually mean a lost paragraph or a misread marker.",
+                "r.txt",
+                "答复内容: | 张三委员: 您提出的提案收悉。 1.加强领导。具体做法。 3.完善机制。具体做法。 |",
+                "Check the reply for the missing item; renumber if the source skipped one.",
+            ),
+            Code::AddresseeMismatch => e(
+                "A reply addressed to someone else than the proposer may belong to another record.",
+                "r.txt",
+                "提案人: | 张三委员 |\n答复内容: | 李四代表: 您提出的提案收悉。 |",
+                "Check that the reply belongs to this proposal; correct the proposer or the salutation.",
+            ),
+            Code::LeadAlsoAssisting => e(
+                "A unit cannot both lead and assist on one proposal; one of the two lists is wrong.",
+                "r.txt",
+                "承办单位: | 主办: | 甲局 | 协办: | 乙局、甲局 |",
+                "Remove the unit from one of the lists.",
+            ),
+            Code::EmptyUnit => e(
+                "An empty item (`甲局、、乙局`) often means a unit's name was lost.",
+                "r.txt",
+                "承办单位: | 甲局、、乙局 |",
+                "Restore the missing name or remove the extra separator.",
+            ),
+            Code::DuplicateNumber => e(
+                "The same kind, number and session twice in one run is one proposal converted twice, or two proposals with one number.",
+                "r.txt",
+                "提案人: | 张三委员 |\n提案号: | 12 |\n标题: | 甲 |\n提案人: | 李四委员 |\n提案号: | 12 |\n标题: | 乙 |",
+                "Remove the copy, or correct the number (and session) of one of them.",
+            ),
+            Code::Misdecoded => e(
+                "Text damaged before propex saw it (U+FFFD, `????`, mojibake) cannot be repaired by reading it again: the characters are gone.",
+                "r.txt",
+                "答复内容: | 张三委员: 您提出的提案收悉。联系电话:???? |",
+                "Fetch the page again with the right encoding, or correct the text by hand.",
+            ),
+            Code::Repaired => e(
+                "UTF-8 shown as Windows-1252 (`ç¤¾åŒº`) was turned back into the characters it stood for; the source file still holds the damage.",
+                "r.txt",
+                "标题: | 关于加强ç¤¾åŒº服务的提案 |",
+                "Nothing is lost; fix the source file if it is kept (`propex extract` output is already repaired).",
+            ),
+            Code::MalformedBytes => e(
+                "Bytes that are not valid in the input's encoding became U+FFFD: a character or more is lost there.",
+                "r.txt",
+                "标题: | 关于加强社\\xFF区服务的提案 |",
+                "Check the file's encoding (`--encoding gbk`), or fetch it again.",
+            ),
+            Code::UnlabeledCell => e(
+                "A cell with no label could be a value whose label was lost; propex keeps it under `extra._unlabeled`.",
+                "r.txt",
+                "标题: | 关于加强社区服务的提案 |\n| 附件下载 |",
+                "Nothing to do if it is page furniture; else add its label in the source.",
+            ),
+            Code::UnknownLabel => e(
+                "A label propex does not know is kept under `extra` with its value; if it names a field, propex's vocabulary lacks the wording.",
+                "r.txt",
+                "标题: | 关于加强社区服务的提案 |\n经办科室: | 综合科 |",
+                "Nothing to do for page metadata; a field's new wording goes into propex's vocabulary (`src/vocab/labels.rs`).",
+            ),
+            Code::SchemaError => e(
+                "A converted record that does not match the published schema breaks the programs that read it.",
+                "r.yaml",
+                "---\nsource: {path: x, record: 1, line: 1, encoding: UTF-8}\nkind: petition\n",
+                "Convert the record again with this propex (`propex extract`), or correct the value the message names.",
+            ),
+            Code::ReadError => e(
+                "A file that cannot be read, is empty or binary, or holds no record gives nothing; the run says so rather than passing it by.",
+                "r.txt",
+                "",
+                "Check the file: its permissions, its format (a PDF or Word file needs converting first), its contents.",
+            ),
+        }
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

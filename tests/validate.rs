@@ -521,3 +521,78 @@ fn a_schema_error_in_json_lines_points_at_the_key() {
     assert_eq!(d.col, key_col);
     assert_eq!(&two[d.offset..d.offset + 8], "\"number\"");
 }
+
+/// The README's rule table is what `propex rules --markdown` prints, word for word.
+#[test]
+fn readme_rule_table_is_the_rules_own_text() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let table: String = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| code |"))
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let generated = propex()
+        .args(["rules", "--markdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(table, String::from_utf8(generated).unwrap());
+}
+
+/// Every rule's explanation has an example, and the example fires the rule.
+#[test]
+fn every_explained_example_fires_its_rule() {
+    for &code in Code::ALL {
+        let e = code.explain();
+        assert!(!e.why.is_empty() && !e.fix.is_empty(), "{code}");
+        let mut bytes = Vec::new();
+        for (i, part) in e.example.split("\\xFF").enumerate() {
+            if i > 0 {
+                bytes.push(0xFF);
+            }
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        let mut fc = validate::check(
+            e.file,
+            Ok(&bytes),
+            &Config::default(),
+            &Rules::default(),
+            today(),
+        );
+        Duplicates::default().check(&mut fc);
+        let codes: Vec<Code> = fc.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&code), "{code}: its example gives {codes:?}");
+    }
+}
+
+#[test]
+fn rules_lists_and_explains() {
+    let list = propex()
+        .arg("rules")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8(list).unwrap();
+    for &c in Code::ALL {
+        assert!(list.contains(c.as_str()), "{c}");
+    }
+    propex()
+        .args(["rules", "bad-date"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Why it matters:")
+                .and(predicate::str::contains("2023-02-30"))
+                .and(predicate::str::contains("Fix:")),
+        );
+    propex()
+        .args(["rules", "no-such-rule"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule"));
+}

@@ -6,6 +6,7 @@ mod extract;
 mod inputs;
 mod output;
 mod review;
+mod rules;
 mod validate;
 
 #[global_allocator]
@@ -69,6 +70,8 @@ enum Command {
     /// Write one HTML page to check records by eye: each record's source text beside the
     /// record, every value's place highlighted, validate's diagnostics where they point.
     Review(review::ReviewArgs),
+    /// List the rules validate checks, or explain one (`propex rules bad-date`).
+    Rules(rules::RulesArgs),
     /// Print the JSON Schema (2020-12) of one output record.
     Schema,
     /// Print a shell completion script (see the README for where it goes).
@@ -143,6 +146,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args, cli.color),
         Command::Eval(args) => eval::run(args),
         Command::Review(args) => review::run(args),
+        Command::Rules(args) => rules::run(args),
         Command::Schema => schema(),
         Command::Completions { shell } => {
             use clap::CommandFactory;
