@@ -414,3 +414,62 @@ fn gzip_inputs_are_read_and_bombs_refused() {
         .code(1)
         .stderr(predicate::str::contains("broken.txt.gz").and(predicate::str::contains("gzip")));
 }
+
+/// `validate --format sarif` writes one SARIF 2.1.0 log that the standard's own schema
+/// (vendored in tests/schemas) accepts, with every rule and every diagnostic.
+#[test]
+fn sarif_matches_the_sarif_schema() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/schemas/sarif-schema-2.1.0.json"))
+            .unwrap();
+    // The published schema's `run.language` pattern has a stray `]` that a strict regex engine
+    // refuses (propex never writes the property): the same pattern without it.
+    let text = text.replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}?$""#,
+    );
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    // The schema is strict enough to catch a log without its version.
+    assert!(!validator.is_valid(&serde_json::json!({"runs": []})));
+    let dir = tempfile::tempdir().unwrap();
+    // A file name with Chinese characters and a space: percent-encoded in the URI.
+    let odd = dir.path().join("二〇二三 答复.txt");
+    std::fs::copy(common::root().join(WARNS), &odd).unwrap();
+    let out = propex()
+        .args([
+            "validate", "--format", "sarif", "--allow", "bad-date", WARNS,
+        ])
+        .arg(&odd)
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), propex::diag::Code::ALL.len());
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() >= 4, "{results:#?}");
+    let bad_date = results.iter().find(|r| r["ruleId"] == "bad-date").unwrap();
+    // `--allow` lowered it.
+    assert_eq!(bad_date["level"], "warning");
+    let index = bad_date["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "bad-date");
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains(&WARNS), "{uris:?}");
+    assert!(
+        uris.iter()
+            .any(|u| u.ends_with("%E4%BA%8C%E3%80%87%E4%BA%8C%E4%B8%89%20%E7%AD%94%E5%A4%8D.txt")),
+        "{uris:?}"
+    );
+}

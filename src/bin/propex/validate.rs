@@ -25,6 +25,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
     Github,
+    /// One SARIF 2.1.0 log (GitHub code scanning, other SARIF viewers).
+    Sarif,
 }
 
 #[derive(Args, Debug)]
@@ -90,6 +92,10 @@ pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
         }),
         Format::Json => Box::new(JsonLines { out }),
         Format::Github => Box::new(Github { out }),
+        Format::Sarif => Box::new(Sarif {
+            out,
+            results: Vec::new(),
+        }),
     };
 
     let mut duplicates = Duplicates::default();
@@ -332,6 +338,92 @@ fn caret(line: &str, start: usize) -> std::ops::Range<usize> {
         len
     };
     start..start + len
+}
+
+/// SARIF 2.1.0: one log, one run, every rule with its explanation, every diagnostic a result.
+/// Written at the end (a SARIF log is one JSON document). Columns count Unicode code points,
+/// as the run says.
+struct Sarif<W: Write> {
+    out: W,
+    results: Vec<serde_json::Value>,
+}
+
+impl<W: Write> Reporter for Sarif<W> {
+    fn file(&mut self, fc: &FileCheck) -> io::Result<()> {
+        for d in &fc.diagnostics {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            };
+            self.results.push(serde_json::json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": level,
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&fc.name) },
+                        "region": { "startLine": d.line.max(1), "startColumn": d.col.max(1) },
+                    }
+                }],
+            }));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let rules: Vec<serde_json::Value> = Code::ALL
+            .iter()
+            .map(|c| {
+                let e = c.explain();
+                let level = match c.default_severity() {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Note => "note",
+                };
+                serde_json::json!({
+                    "id": c.as_str(),
+                    "shortDescription": { "text": c.summary() },
+                    "fullDescription": { "text": e.why },
+                    "help": { "text": format!("{} (`propex rules {}`)", e.fix, c.as_str()) },
+                    "defaultConfiguration": { "level": level },
+                })
+            })
+            .collect();
+        let log = serde_json::json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "propex",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                } },
+                "columnKind": "unicodeCodePoints",
+                "results": std::mem::take(&mut self.results),
+            }],
+        });
+        serde_json::to_writer_pretty(&mut self.out, &log)?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()?;
+        eprintln!("{}", summary.line());
+        Ok(())
+    }
+}
+
+/// A path as a SARIF artifact URI: a relative reference with `/` separators, every byte
+/// outside the unreserved set percent-encoded (Chinese file names, spaces).
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 struct JsonLines<W: Write> {
