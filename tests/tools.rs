@@ -473,3 +473,103 @@ fn sarif_matches_the_sarif_schema() {
         "{uris:?}"
     );
 }
+
+/// A record whose only problem is a date that cannot exist (`bad-date`, an error), and one
+/// that also names no lead unit.
+const BAD_DATE: &str = "建议/提案提出者: | 张三委员 | 建议/提案号: | 12 | |
+标题: | 关于加强社区服务的提案 | |||
+承办单位: | 主办: | 甲局 | 协办: | 乙局 |
+答复日期: | 2023-02-30 | |||
+答复内容: | 张三委员: 您提出的提案收悉。 1.加强领导。具体做法。 2.完善机制。具体做法。 感谢您的关心。 |
+";
+
+#[test]
+fn propex_toml_sets_validate_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("records/2019")).unwrap();
+    std::fs::create_dir_all(root.join("records/2023")).unwrap();
+    std::fs::write(root.join("records/2023/a.txt"), BAD_DATE).unwrap();
+    let no_lead = BAD_DATE
+        .replace("承办单位: | 主办: | 甲局 | 协办: | 乙局 |\n", "")
+        .replace("| 12 |", "| 13 |");
+    std::fs::write(root.join("records/2019/b.txt"), &no_lead).unwrap();
+    std::fs::write(root.join("records/notes.txt.bak"), "x").unwrap();
+    std::fs::write(
+        root.join("propex.toml"),
+        "allow = [\"bad-date\", \"missing-reply-date\"]\nexclude = [\"**/*.bak\"]\n\n[[overrides]]\nglob = \"records/2019/**\"\nallow = [\"missing-lead-unit\"]\n",
+    )
+    .unwrap();
+    let validate = |args: &[&str]| {
+        let mut cmd = propex();
+        // Found from a folder below the file.
+        cmd.current_dir(root.join("records"))
+            .arg("validate")
+            .args(args);
+        cmd.assert().get_output().clone()
+    };
+    // The file lowers the bad date (and the reply date it leaves missing) everywhere, and
+    // missing-lead-unit under 2019/: no errors left.
+    let out = validate(&["-v", "."]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("warning[bad-date]") && text.contains("warning[missing-lead-unit]"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("settings from"));
+    // A flag wins over the file.
+    let out = validate(&["--deny", "bad-date", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[bad-date]"));
+    // The override is for 2019 only: a 2023 record without a lead unit still fails.
+    std::fs::write(
+        root.join("records/2023/c.txt"),
+        no_lead.replace("| 13 |", "| 14 |"),
+    )
+    .unwrap();
+    assert_eq!(validate(&["."]).status.code(), Some(1));
+    std::fs::remove_file(root.join("records/2023/c.txt")).unwrap();
+    // --no-config: the defaults.
+    assert_eq!(validate(&["--no-config", "."]).status.code(), Some(1));
+    // --config FILE: another file, here one that denies warnings.
+    let strict = root.join("strict.toml");
+    std::fs::write(
+        &strict,
+        "allow = [\"bad-date\", \"missing-reply-date\", \"missing-lead-unit\"]\ndeny-warnings = true\n",
+    )
+    .unwrap();
+    let out = validate(&["--config", strict.to_str().unwrap(), "."]);
+    assert_eq!(out.status.code(), Some(1), "deny-warnings from the file");
+}
+
+#[test]
+fn a_bad_propex_toml_is_a_usage_error_that_points_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("a.txt"), BAD_DATE).unwrap();
+    let cases = [
+        (
+            "allow = [\"bad-date\"]\nallw = [\"x\"]\n",
+            "propex.toml:2:1",
+            "allw",
+        ),
+        (
+            "deny = [\"bad-date\", \"no-such-rule\"]\n",
+            "propex.toml:1:21",
+            "no-such-rule",
+        ),
+        (
+            "[[overrides]]\nglob = \"2019/**\"\nallow = [\"missing-lead\"]\n",
+            "propex.toml:3:10",
+            "missing-lead",
+        ),
+        ("glob = [\"[\"]\n", "propex.toml:1:9", "glob"),
+    ];
+    for (text, place, key) in cases {
+        std::fs::write(root.join("propex.toml"), text).unwrap();
+        propex()
+            .current_dir(root)
+            .args(["validate", "a.txt"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(place).and(predicate::str::contains(key)));
+    }
+}

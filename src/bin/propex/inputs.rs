@@ -76,12 +76,30 @@ impl InputArgs {
         skip: Option<PathBuf>,
         extensions: &'static [&'static str],
     ) -> Result<WalkOptions> {
+        self.walk_options_with(skip, extensions, &[], &[])
+    }
+
+    /// `walk_options`, with a configuration file's globs (used when no `--glob` is given) and
+    /// exclusions (added to `--exclude`).
+    pub fn walk_options_with(
+        &self,
+        skip: Option<PathBuf>,
+        extensions: &'static [&'static str],
+        file_globs: &[String],
+        file_excludes: &[String],
+    ) -> Result<WalkOptions> {
+        let patterns = if self.globs.is_empty() {
+            file_globs
+        } else {
+            &self.globs
+        };
         let (negated, positive): (Vec<&String>, Vec<&String>) =
-            self.globs.iter().partition(|g| g.starts_with('!'));
+            patterns.iter().partition(|g| g.starts_with('!'));
         let positive: Vec<String> = positive.into_iter().cloned().collect();
         let excludes: Vec<String> = negated
             .into_iter()
             .map(|g| g[1..].to_string())
+            .chain(file_excludes.iter().cloned())
             .chain(self.excludes.iter().cloned())
             .collect();
         Ok(WalkOptions {

@@ -1,6 +1,7 @@
 //! The `propex` command: parses arguments, builds a config once, runs the library, prints what it
 //! returns, and maps the outcome to an exit code (0 ok, 1 an input failed, 2 usage).
 
+mod config;
 mod eval;
 mod extract;
 mod inputs;

@@ -15,7 +15,7 @@ use propex::validate::{Duplicates, FileCheck, Rules};
 use propex::{Config, batch, date};
 
 use crate::inputs::InputArgs;
-use crate::{Outcome, output};
+use crate::{Outcome, config, output};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -50,6 +50,13 @@ pub struct ValidateArgs {
     /// Write the report to FILE instead of stdout; it appears whole when the run is done.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Read settings from FILE instead of the nearest `propex.toml` at or above the working
+    /// folder.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no `propex.toml`.
+    #[arg(long)]
+    no_config: bool,
 }
 
 fn parse_code(s: &str) -> Result<Code, String> {
@@ -60,16 +67,28 @@ fn parse_code(s: &str) -> Result<Code, String> {
 }
 
 pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
-    let mut rules = Rules::default();
-    for c in &args.allow {
-        rules.allow(*c);
+    let settings = if args.no_config {
+        config::Config::default()
+    } else if let Some(path) = &args.config {
+        config::Config::load(path)?
+    } else {
+        match config::find(&std::env::current_dir()?) {
+            Some(path) => config::Config::load(&path)?,
+            None => config::Config::default(),
+        }
+    };
+    if args.inputs.verbose
+        && let Some(path) = &settings.path
+    {
+        eprintln!("propex: settings from {}", path.display());
     }
-    for c in &args.deny {
-        rules.deny(*c);
-    }
-    let walk_opts = args
-        .inputs
-        .walk_options(None, crate::inputs::CHECKED_FILES)?;
+    let deny_warnings = args.deny_warnings || settings.deny_warnings == Some(true);
+    let walk_opts = args.inputs.walk_options_with(
+        None,
+        crate::inputs::CHECKED_FILES,
+        &settings.globs,
+        &settings.excludes,
+    )?;
     let jobs = walk::jobs(args.inputs.arguments()?, &walk_opts);
     let config = args.inputs.config();
     let today = date::today();
@@ -104,7 +123,17 @@ pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
     batch::run_ordered(
         jobs,
         args.inputs.threads(),
-        |item| check_one(item, &config, &rules, today, max),
+        |item| {
+            let path = match &item {
+                Ok(Job {
+                    input: propex::batch::Input::Path(p),
+                    ..
+                }) => Some(p.as_path()),
+                _ => None,
+            };
+            let rules = settings.rules_for(path, &args.allow, &args.deny);
+            check_one(item, &config, &rules, today, max)
+        },
         |mut fc| {
             if let Some(why) = &fc.skipped {
                 if verbose {
@@ -145,7 +174,7 @@ pub fn run(args: ValidateArgs, color: crate::Color) -> Result<Outcome> {
         );
         return Ok(Outcome::SomeFailed);
     }
-    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    let failed = summary.errors > 0 || (deny_warnings && summary.warnings > 0);
     Ok(if failed {
         Outcome::SomeFailed
     } else {
