@@ -28,21 +28,28 @@ fn completions_name_every_subcommand_and_flag() {
         "validate",
         "eval",
         "review",
+        "rules",
         "schema",
         "completions",
         "man",
     ];
-    let flags = [
-        "--format",
-        "--out-dir",
-        "--output",
-        "--bom",
-        "--spans",
-        "--deny-warnings",
-        "--max-records",
-        "--color",
-        "--glob",
-    ];
+    // Every long flag any subcommand's --help shows.
+    let mut flags = std::collections::BTreeSet::new();
+    for sub in subcommands {
+        let help = stdout(propex().args([sub, "--help"]));
+        for word in help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']') {
+            let flag = word.split('=').next().unwrap_or("");
+            if flag.starts_with("--")
+                && flag.len() > 3
+                && flag[2..]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            {
+                flags.insert(flag.to_string());
+            }
+        }
+    }
+    assert!(flags.len() > 25, "{flags:?}");
     for shell in clap_complete::Shell::value_variants() {
         let name = shell.to_possible_value().unwrap().get_name().to_string();
         let script = stdout(propex().args(["completions", &name]));
@@ -50,11 +57,11 @@ fn completions_name_every_subcommand_and_flag() {
         for word in subcommands {
             assert!(script.contains(word), "{name}: no {word}");
         }
-        for flag in flags {
-            // fish and powershell spell long flags without their dashes in places.
+        for flag in &flags {
+            // fish writes `-l flag`: the name without its dashes.
             let bare = flag.trim_start_matches('-');
             assert!(
-                script.contains(flag) || script.contains(bare),
+                script.contains(flag.as_str()) || script.contains(&format!("-l {bare}")),
                 "{name}: no {flag}"
             );
         }
