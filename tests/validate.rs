@@ -28,6 +28,17 @@ fn today() -> Date {
     }
 }
 
+/// What validate says of one input, with the default rules.
+fn checked(name: &str, input: &[u8]) -> validate::FileCheck {
+    validate::check(
+        name,
+        Ok(input),
+        &Config::default(),
+        &Rules::default(),
+        today(),
+    )
+}
+
 fn codes_of(name: &str, input: &[u8]) -> Vec<&'static str> {
     let fc = validate::check(
         name,
@@ -476,13 +487,7 @@ fn mis_decoded_text_in_a_converted_record() {
     );
     r.title = Some(garbled.into_owned());
     let yaml = propex::emit::to_string(&r, propex::emit::Format::Yaml);
-    let fc = validate::check(
-        "m.yaml",
-        Ok(yaml.as_bytes()),
-        &Config::default(),
-        &Rules::default(),
-        today(),
-    );
+    let fc = checked("m.yaml", yaml.as_bytes());
     let d = fc
         .diagnostics
         .iter()
@@ -504,13 +509,7 @@ fn a_schema_error_in_json_lines_points_at_the_key() {
     let bad = line.replacen("\"number\":\"12\"", "\"number\":12", 1);
     assert_ne!(bad, line);
     let two = format!("{line}{bad}");
-    let fc = validate::check(
-        "r.jsonl",
-        Ok(two.as_bytes()),
-        &Config::default(),
-        &Rules::default(),
-        today(),
-    );
+    let fc = checked("r.jsonl", two.as_bytes());
     let d = fc
         .diagnostics
         .iter()

@@ -380,15 +380,10 @@ struct Sarif<W: Write> {
 impl<W: Write> Reporter for Sarif<W> {
     fn file(&mut self, fc: &FileCheck) -> io::Result<()> {
         for d in &fc.diagnostics {
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Note => "note",
-            };
             self.results.push(serde_json::json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
-                "level": level,
+                "level": sarif_level(d.severity),
                 "message": { "text": d.message },
                 "locations": [{
                     "physicalLocation": {
@@ -406,17 +401,12 @@ impl<W: Write> Reporter for Sarif<W> {
             .iter()
             .map(|c| {
                 let e = c.explain();
-                let level = match c.default_severity() {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Note => "note",
-                };
                 serde_json::json!({
                     "id": c.as_str(),
                     "shortDescription": { "text": c.summary() },
                     "fullDescription": { "text": e.why },
                     "help": { "text": format!("{} (`propex rules {}`)", e.fix, c.as_str()) },
-                    "defaultConfiguration": { "level": level },
+                    "defaultConfiguration": { "level": sarif_level(c.default_severity()) },
                 })
             })
             .collect();
@@ -438,6 +428,15 @@ impl<W: Write> Reporter for Sarif<W> {
         self.out.flush()?;
         eprintln!("{}", summary.line());
         Ok(())
+    }
+}
+
+/// SARIF's name for a severity.
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
     }
 }
 
