@@ -71,6 +71,8 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         "an old Word (.doc) or WPS document, which propex does not read: convert it first (`libreoffice --headless --convert-to txt FILE`)"
     } else if bytes.starts_with(b"\x1f\x8b") {
         "gzip-compressed data: name the file `.gz` (propex then reads it through) or decompress it (`zcat FILE`)"
+    } else if bytes.starts_with(b"\x28\xb5\x2f\xfd") {
+        "zstd-compressed data: name the file `.zst` (propex then reads it through) or decompress it (`zstd -d FILE`)"
     } else if lower.starts_with(b"<!doctype html")
         || lower.starts_with(b"<html")
         || (lower.starts_with(b"<") && has(b"<html"))

@@ -580,3 +580,61 @@ fn a_bad_propex_toml_is_a_usage_error_that_points_at_it() {
             .stderr(predicate::str::contains(place).and(predicate::str::contains(key)));
     }
 }
+
+#[test]
+fn zstd_inputs_are_read_and_bombs_refused() {
+    use ruzstd::encoding::{CompressionLevel, compress_to_vec};
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(common::root().join(GOOD)).unwrap();
+    let zst = dir.path().join("a.txt.zst");
+    std::fs::write(&zst, compress_to_vec(&good[..], CompressionLevel::Fastest)).unwrap();
+    let title =
+        |out: &[u8]| serde_json::from_slice::<serde_json::Value>(out).unwrap()["title"].clone();
+    let plain = propex()
+        .args(["extract", "-f", "jsonl", GOOD])
+        .output()
+        .unwrap()
+        .stdout;
+    let read = propex()
+        .args(["extract", "-f", "jsonl"])
+        .arg(&zst)
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert_eq!(title(&plain), title(&read.stdout));
+    // Picked up in folders too.
+    propex()
+        .args(["extract", "-f", "jsonl"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("a.txt.zst"));
+    let bomb = dir.path().join("bomb.txt.zst");
+    let zeros = vec![b'a'; 16 << 20];
+    std::fs::write(
+        &bomb,
+        compress_to_vec(&zeros[..], CompressionLevel::Fastest),
+    )
+    .unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 2 << 20);
+    propex()
+        .args(["extract", "--max-bytes", "1M"])
+        .arg(&bomb)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "decompresses to more than --max-bytes",
+        ));
+    let broken = dir.path().join("broken.txt.zst");
+    std::fs::write(&broken, b"\x28\xb5\x2f\xfd garbage").unwrap();
+    propex()
+        .arg("extract")
+        .arg(&broken)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("broken.txt.zst").and(predicate::str::contains("zstd")));
+}

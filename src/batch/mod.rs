@@ -35,14 +35,26 @@ impl Input {
     pub fn read(&self, max: u64) -> Result<Vec<u8>, FileError> {
         match self {
             Input::Stdin => read_capped(io::stdin().lock(), 0, max),
-            Input::Path(p) if is_gzip_name(p) => {
+            Input::Path(p) if compression(p).is_some() => {
                 // The limit is on what it decompresses to, read as it comes: a small file
                 // that inflates to gigabytes (a zip bomb) is stopped at the limit.
                 let file = std::fs::File::open(p).map_err(InputError::from)?;
-                read_capped(flate2::read::MultiGzDecoder::new(file), 0, max).map_err(|e| match e {
+                let (name, reader): (&str, Box<dyn Read>) = match compression(p) {
+                    Some(Compression::Zstd) => (
+                        "zstd",
+                        Box::new(ruzstd::decoding::StreamingDecoder::new(file).map_err(|e| {
+                            InputError::Io(io::Error::new(
+                                io::ErrorKind::InvalidData,
+                                format!("zstd: {e}"),
+                            ))
+                        })?),
+                    ),
+                    _ => ("gzip", Box::new(flate2::read::MultiGzDecoder::new(file))),
+                };
+                read_capped(reader, 0, max).map_err(|e| match e {
                     FileError::TooLarge { max, .. } => FileError::Inflates { max },
                     FileError::Input(InputError::Io(io)) => FileError::Input(InputError::Io(
-                        io::Error::new(io.kind(), format!("gzip: {io}")),
+                        io::Error::new(io.kind(), format!("{name}: {io}")),
                     )),
                     other => other,
                 })
@@ -102,9 +114,22 @@ pub fn show(p: &Path) -> String {
     out
 }
 
-/// Whether a path names a gzip file (`.gz`), read through a decompressor.
-fn is_gzip_name(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+/// How a file is compressed, by its name: `.gz` or `.zst`, read through a decompressor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compression {
+    Gzip,
+    Zstd,
+}
+
+fn compression(p: &Path) -> Option<Compression> {
+    let ext = p.extension()?;
+    if ext.eq_ignore_ascii_case("gz") {
+        Some(Compression::Gzip)
+    } else if ext.eq_ignore_ascii_case("zst") {
+        Some(Compression::Zstd)
+    } else {
+        None
+    }
 }
 
 /// Reads `r` to its end, but never more than `max` bytes (a file that grew since it was

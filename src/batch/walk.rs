@@ -88,14 +88,17 @@ pub fn jobs<'a>(
 }
 
 /// Whether a file's name says it holds records: one of `extensions`, compressed or not
-/// (`a.txt`, `a.txt.gz`); any name when `extensions` is empty.
+/// (`a.txt`, `a.txt.gz`, `a.txt.zst`); any name when `extensions` is empty.
 pub fn is_record_file(path: &Path, extensions: &[&str]) -> bool {
     if extensions.is_empty() {
         return true;
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
     let Some(name) = name else { return false };
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
     name.rsplit_once('.')
         .is_some_and(|(stem, ext)| !stem.is_empty() && extensions.contains(&ext))
 }
