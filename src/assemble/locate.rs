@@ -281,8 +281,18 @@ pub(super) fn locate(
         f.put(path, cells.into_iter().chain(from_letter).collect());
     }
 
+    // Positions in one pass over the record's text in offset order: a letter on one long line
+    // with many values would otherwise count its characters again for each of them.
+    let mut starts: Vec<usize> = f.out.values().flatten().map(|r| r.start).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut cursor = crate::diag::Cursor::default();
+    let positions: std::collections::HashMap<usize, (usize, usize)> = starts
+        .into_iter()
+        .map(|at| (at, lines.position_after(at, &mut cursor)))
+        .collect();
     let span = |r: &Range<usize>| {
-        let (line, column) = lines.position(r.start);
+        let (line, column) = positions[&r.start];
         Span {
             start: r.start,
             end: r.end,
