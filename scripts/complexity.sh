@@ -81,6 +81,10 @@ check "validate: many schema errors" validate errors_n.json errors_4n.json
 check "validate: deep JSON" validate deep_n.json deep_4n.json
 check "extract -q: many bare cells" extract bare_n.txt bare_4n.txt -q
 check "extract: many bare cells" extract bare_n.txt bare_4n.txt
+# --spans on one long line of many measures: each span's column is counted once, in order.
+check "extract --spans: one long letter" extract outline_n.txt outline_4n.txt -q -f jsonl --spans
+# review: the page of a long letter (spans, diagnostics, one JSON block).
+check "review: one long letter" review outline_n.txt outline_4n.txt
 
 if [ "$failed" -ne 0 ]; then
   echo "complexity: some path grows faster than linear"
