@@ -11,13 +11,7 @@ use crate::diag::LineIndex;
 use crate::fields::{RawRecord, Value};
 use crate::record::{Located, Record, Span};
 use crate::reply::{Part, Piece};
-use crate::vocab;
-
-/// The labels of the page's 成文日期, which `assemble` reads when no reply date is given.
-const WRITTEN_KEYS: [&str; 3] = ["成文日期", "成文時間", "成文时间"];
-
-/// The labels a signer's cell may have; `assemble` moves such a cell into `reply.signer`.
-const SIGNER_KEYS: [&str; 4] = ["签发人", "簽發人", "审签", "審簽"];
+use crate::vocab::{self, labels};
 
 /// Byte ranges for each field path of one record, in the record's field order.
 struct Found<'a> {
@@ -243,7 +237,7 @@ pub(super) fn locate(
                 .chain(
                     raw.extra
                         .iter()
-                        .filter(|(k, _)| WRITTEN_KEYS.contains(&k.as_str()))
+                        .filter(|(k, _)| labels::WRITTEN_DATE_CELLS.contains(&k.as_str()))
                         .map(|(_, v)| trimmed(v)),
                 )
                 .take(1)
@@ -258,7 +252,9 @@ pub(super) fn locate(
             let at = raw
                 .extra
                 .iter()
-                .find(|(k, v)| SIGNER_KEYS.contains(&k.as_str()) && !v.text.trim().is_empty())
+                .find(|(k, v)| {
+                    labels::SIGNER_CELLS.contains(&k.as_str()) && !v.text.trim().is_empty()
+                })
                 .map(|(_, v)| trimmed(v));
             f.put("reply.signer", at.into_iter().collect());
         }

@@ -15,7 +15,7 @@ use crate::diag::{Collector, LineIndex};
 use crate::fields;
 use crate::record::{Kind, Record, Reply, Source};
 use crate::reply;
-use crate::vocab::{letter, traditional};
+use crate::vocab::{labels, letter, traditional};
 
 /// Where the parts of one record sit in the decoded text (byte offsets), for diagnostics.
 #[derive(Clone, Debug, Default)]
@@ -213,7 +213,7 @@ fn assemble(
             .clone()
             .or_else(|| r.signature.as_ref().and_then(|s| s.date.clone()));
         if r.signer.is_none() {
-            r.signer = ["签发人", "簽發人", "审签", "審簽"]
+            r.signer = labels::SIGNER_CELLS
                 .iter()
                 .find_map(|k| extra.shift_remove(*k))
                 .filter(|s| !s.is_empty());
@@ -244,7 +244,7 @@ fn assemble(
         // No 答复日期 cell and no signature date: the page's 成文日期 (when the letter was
         // written; publication dates are not it).
         if r.date.is_none() {
-            r.date = ["成文日期", "成文時間", "成文时间"]
+            r.date = labels::WRITTEN_DATE_CELLS
                 .iter()
                 .find_map(|k| extra.get(*k))
                 .and_then(|v| date::parse(v, &era).ok())

@@ -222,6 +222,14 @@ pub fn normalize(label: &str) -> (Cow<'_, str>, bool) {
     (Cow::Owned(out), traditional)
 }
 
+/// Cells whose value is the reply's signer (签发人): `assemble` moves the first of them from
+/// `extra` to `reply.signer`.
+pub const SIGNER_CELLS: [&str; 4] = ["签发人", "簽發人", "审签", "審簽"];
+
+/// Cells of a page's 成文日期 (when the letter was written), the reply's date when nothing
+/// else gives one.
+pub const WRITTEN_DATE_CELLS: [&str; 3] = ["成文日期", "成文時間", "成文时间"];
+
 /// Looks up a normalized label.
 pub fn lookup(normalized: &str) -> Option<Label> {
     // Page-information labels of Taiwan sites: 資訊名稱 is 信息名称.
