@@ -51,6 +51,33 @@ pub enum DecodeError {
     Format(&'static str),
 }
 
+/// How a file is compressed, told by its name (`.gz`, `.zst`): such files are read through a
+/// decompressor, and what they hold is the name under the extension (`a.jsonl.gz`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    const EXTENSIONS: [(&'static str, Compression); 2] =
+        [(".gz", Compression::Gzip), (".zst", Compression::Zstd)];
+
+    /// The compression a file name says, and the name under its extension.
+    pub fn of(name: &str) -> Option<(Compression, &str)> {
+        Self::EXTENSIONS.iter().find_map(|&(ext, c)| {
+            let cut = name.len().checked_sub(ext.len())?;
+            (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(ext))
+                .then(|| (c, &name[..cut]))
+        })
+    }
+
+    /// A file name without its compression extension.
+    pub fn strip(name: &str) -> &str {
+        Self::of(name).map_or(name, |(_, inner)| inner)
+    }
+}
+
 /// Document formats that end up in record folders, told by their first bytes, and how to turn
 /// each into text propex reads.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
@@ -784,6 +811,26 @@ mod tests {
 
     fn decode(b: &[u8], choice: EncodingChoice) -> Result<Decoded, DecodeError> {
         decoded(b, choice).map(|(d, _)| d)
+    }
+
+    #[test]
+    fn compression_by_name() {
+        assert_eq!(
+            Compression::of("a.jsonl.gz"),
+            Some((Compression::Gzip, "a.jsonl"))
+        );
+        assert_eq!(
+            Compression::of("A.TXT.ZST"),
+            Some((Compression::Zstd, "A.TXT"))
+        );
+        assert_eq!(
+            Compression::of("答复.gz"),
+            Some((Compression::Gzip, "答复"))
+        );
+        assert_eq!(Compression::of("a.txt"), None);
+        assert_eq!(Compression::of("gz"), None);
+        assert_eq!(Compression::strip("x.yaml.zst"), "x.yaml");
+        assert_eq!(Compression::strip("x.yaml"), "x.yaml");
     }
 
     const SAMPLE: &str =

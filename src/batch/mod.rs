@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
+use crate::decode::Compression;
 use crate::emit::{self, Format};
 use crate::{Config, Diagnostic, InputError};
 use outdir::{OutDir, OutError};
@@ -35,40 +36,19 @@ impl Input {
     pub fn read(&self, max: u64) -> Result<Vec<u8>, FileError> {
         match self {
             Input::Stdin => read_capped(io::stdin().lock(), 0, max),
-            Input::Path(p) if compression(p).is_some() => {
-                // The limit is on what it decompresses to, read as it comes: a small file
-                // that inflates to gigabytes (a zip bomb) is stopped at the limit.
-                let file = std::fs::File::open(p).map_err(InputError::from)?;
-                let (name, reader): (&str, Box<dyn Read>) = match compression(p) {
-                    Some(Compression::Zstd) => (
-                        "zstd",
-                        Box::new(ruzstd::decoding::StreamingDecoder::new(file).map_err(|e| {
-                            InputError::Io(io::Error::new(
-                                io::ErrorKind::InvalidData,
-                                format!("zstd: {e}"),
-                            ))
-                        })?),
-                    ),
-                    _ => ("gzip", Box::new(flate2::read::MultiGzDecoder::new(file))),
-                };
-                read_capped(reader, 0, max).map_err(|e| match e {
-                    FileError::TooLarge { max, .. } => FileError::Inflates { max },
-                    FileError::Input(InputError::Io(io)) => FileError::Input(InputError::Io(
-                        io::Error::new(io.kind(), format!("{name}: {io}")),
-                    )),
-                    other => other,
-                })
-            }
-            Input::Path(p) => {
-                // The size comes from the open file, not the path: one lookup of the path per
-                // file instead of two.
-                let file = std::fs::File::open(p).map_err(InputError::from)?;
-                let size = file.metadata().map_err(InputError::from)?.len();
-                if size > max {
-                    return Err(FileError::TooLarge { size, max });
+            Input::Path(p) => match compression(p) {
+                Some(c) => read_compressed(p, c, max),
+                None => {
+                    // The size comes from the open file, not the path: one lookup of the path
+                    // per file instead of two.
+                    let file = std::fs::File::open(p).map_err(InputError::from)?;
+                    let size = file.metadata().map_err(InputError::from)?.len();
+                    if size > max {
+                        return Err(FileError::TooLarge { size, max });
+                    }
+                    read_capped(file, size as usize, max)
                 }
-                read_capped(file, size as usize, max)
-            }
+            },
         }
     }
 }
@@ -114,22 +94,35 @@ pub fn show(p: &Path) -> String {
     out
 }
 
-/// How a file is compressed, by its name: `.gz` or `.zst`, read through a decompressor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Compression {
-    Gzip,
-    Zstd,
+/// Reads a compressed file through its decompressor. The limit is on what it decompresses to,
+/// read as it comes: a small file that inflates to gigabytes (a zip bomb) is stopped there.
+fn read_compressed(p: &Path, c: Compression, max: u64) -> Result<Vec<u8>, FileError> {
+    let file = std::fs::File::open(p).map_err(InputError::from)?;
+    let (name, reader): (&str, Box<dyn Read>) = match c {
+        Compression::Zstd => (
+            "zstd",
+            Box::new(ruzstd::decoding::StreamingDecoder::new(file).map_err(|e| {
+                InputError::Io(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("zstd: {e}"),
+                ))
+            })?),
+        ),
+        Compression::Gzip => ("gzip", Box::new(flate2::read::MultiGzDecoder::new(file))),
+    };
+    read_capped(reader, 0, max).map_err(|e| match e {
+        FileError::TooLarge { max, .. } => FileError::Inflates { max },
+        FileError::Input(InputError::Io(io)) => FileError::Input(InputError::Io(io::Error::new(
+            io.kind(),
+            format!("{name}: {io}"),
+        ))),
+        other => other,
+    })
 }
 
+/// How a path's file is compressed, if its name says so.
 fn compression(p: &Path) -> Option<Compression> {
-    let ext = p.extension()?;
-    if ext.eq_ignore_ascii_case("gz") {
-        Some(Compression::Gzip)
-    } else if ext.eq_ignore_ascii_case("zst") {
-        Some(Compression::Zstd)
-    } else {
-        None
-    }
+    Compression::of(&p.file_name()?.to_string_lossy()).map(|(c, _)| c)
 }
 
 /// Reads `r` to its end, but never more than `max` bytes (a file that grew since it was

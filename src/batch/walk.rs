@@ -95,10 +95,7 @@ pub fn is_record_file(path: &Path, extensions: &[&str]) -> bool {
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
     let Some(name) = name else { return false };
-    let name = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .unwrap_or(&name);
+    let name = crate::decode::Compression::strip(&name);
     name.rsplit_once('.')
         .is_some_and(|(stem, ext)| !stem.is_empty() && extensions.contains(&ext))
 }

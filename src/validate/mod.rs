@@ -77,10 +77,7 @@ impl Shape {
     pub fn guess(name: &str, bytes: &[u8]) -> Shape {
         let lower = name.to_ascii_lowercase();
         // `records.jsonl.gz` is read decompressed: its kind is the name under the `.gz`.
-        let lower = lower
-            .strip_suffix(".gz")
-            .or_else(|| lower.strip_suffix(".zst"))
-            .unwrap_or(&lower);
+        let lower = decode::Compression::strip(&lower);
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return Shape::Yaml;
         }
