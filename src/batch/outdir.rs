@@ -37,6 +37,23 @@ const TEMP_PREFIX: &str = ".propex-";
 const TEMP_SUFFIX: &str = ".tmp";
 const TEMP_RANDOM: usize = 6;
 
+/// A temporary file in `dir`, to be renamed over its target once written whole: named
+/// `.propex-XXXXXX.tmp` (so a run that died leaves names the next one recognises), created
+/// 0666 less the umask as any new file is (tempfile's own default is 0600).
+pub fn temp_file_in(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
 /// An output written to a temporary file beside its target, not yet in place. Dropped without
 /// being committed, it is removed.
 #[derive(Debug)]
@@ -156,20 +173,7 @@ impl OutDir {
             Err(_) => {}
         }
 
-        let mut builder = tempfile::Builder::new();
-        builder
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .rand_bytes(TEMP_RANDOM);
-        // Created 0666 less the umask, as any new file is (tempfile's own default is 0600).
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let mut tmp = builder
-            .tempfile_in(&dir)
-            .map_err(|e| OutError::Io(show(&target), e))?;
+        let mut tmp = temp_file_in(&dir).map_err(|e| OutError::Io(show(&target), e))?;
         tmp.write_all(bytes)
             .map_err(|e| OutError::Io(show(&target), e))?;
         Ok(Staged {

@@ -21,16 +21,7 @@ pub fn open(path: Option<&Path>) -> Result<(Box<dyn Write>, Pending)> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".propex-").suffix(".tmp");
-    // Created 0666 less the umask, as any new file is (tempfile's own default is 0600).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let tmp = builder
-        .tempfile_in(dir)
+    let tmp = propex::batch::outdir::temp_file_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
     let file: File = tmp.as_file().try_clone()?;
     Ok((Box::new(file), Pending(Some((tmp, path.to_path_buf())))))
