@@ -9,10 +9,11 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::Config;
 use crate::date::Date;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Severity};
 use crate::validate::{self, Rules};
-use crate::{Config, extract};
 
 /// One input of the page: its name, and its records and diagnostics or why it has none.
 #[derive(Debug, Serialize)]
@@ -68,24 +69,24 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
             return input;
         }
     };
-    let checked = validate::check(name, Ok(bytes), &Config::default(), rules, today);
-    let x = match extract(name, bytes, &config) {
-        Ok(x) => x,
-        Err(e) => {
-            input.error = Some(e.to_string());
-            return input;
-        }
-    };
-    let starts: Vec<usize> = x.records.iter().map(|e| e.spans.start).collect();
+    // One reading of the input: validate's, with the records it read kept (and their spans).
+    let (checked, records) = validate::check_records(name, Ok(bytes), &config, rules, today);
+    if records.is_empty()
+        && let Some(failed) = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::ReadError)
+    {
+        input.error = Some(failed.message.clone());
+        return input;
+    }
+    let text = &checked.source;
+    let starts: Vec<usize> = records.iter().map(|e| e.spans.start).collect();
     let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
-    for (i, e) in x.records.iter().enumerate() {
-        let start = starts[i].min(x.text.len());
-        let end = starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(x.text.len())
-            .max(start);
-        let mut record = e.record.clone();
+    for (i, e) in records.into_iter().enumerate() {
+        let start = starts[i].min(text.len());
+        let end = starts.get(i + 1).copied().unwrap_or(text.len()).max(start);
+        let mut record = e.record;
         let spans = record
             .spans
             .take()
@@ -101,8 +102,7 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
             })
             .collect();
         // A read error is about the file; anything else at an offset belongs to its record.
-        let mine =
-            |d: &Diagnostic| (start..end).contains(&d.offset) && d.code != crate::Code::ReadError;
+        let mine = |d: &Diagnostic| (start..end).contains(&d.offset) && d.code != Code::ReadError;
         let notes = diagnostics
             .iter()
             .filter(|d| mine(d))
@@ -110,7 +110,7 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
             .collect();
         diagnostics.retain(|d| !mine(d));
         input.records.push(Reviewed {
-            text: x.text.get(start..end).unwrap_or_default().to_string(),
+            text: text.get(start..end).unwrap_or_default().to_string(),
             record: serde_json::to_value(&record).unwrap_or(Value::Null),
             spans,
             diagnostics: notes,

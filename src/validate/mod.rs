@@ -122,6 +122,18 @@ pub fn check(
     rules: &Rules,
     today: Date,
 ) -> FileCheck {
+    check_records(name, bytes, config, rules, today).0
+}
+
+/// `check`, and the records of a raw input as it read them (none for a converted one), for a
+/// caller that shows both (the review page) without reading the input twice.
+pub fn check_records(
+    name: &str,
+    bytes: Result<&[u8], String>,
+    config: &Config,
+    rules: &Rules,
+    today: Date,
+) -> (FileCheck, Vec<crate::Extracted>) {
     let mut fc = FileCheck {
         name: name.to_string(),
         ..FileCheck::default()
@@ -130,15 +142,18 @@ pub fn check(
         Ok(b) => b,
         Err(e) => {
             fc.diagnostics.push(file_level(rules, e));
-            return fc;
+            return (fc, Vec::new());
         }
     };
-    match Shape::guess(name, bytes) {
+    let records = match Shape::guess(name, bytes) {
         Shape::Raw => check_raw(&mut fc, name, bytes, config, rules, today),
-        shape => check_converted(&mut fc, bytes, shape, rules, today),
-    }
+        shape => {
+            check_converted(&mut fc, bytes, shape, rules, today);
+            Vec::new()
+        }
+    };
     fc.diagnostics.sort_by_key(|d| (d.line, d.col));
-    fc
+    (fc, records)
 }
 
 /// A diagnostic about the file as a whole (unreadable, empty, binary, no record).
@@ -160,12 +175,12 @@ fn check_raw(
     config: &Config,
     rules: &Rules,
     today: Date,
-) {
+) -> Vec<crate::Extracted> {
     let x: Extraction = match extract(name, bytes, config) {
         Ok(x) => x,
         Err(e) => {
             fc.diagnostics.push(file_level(rules, e.to_string()));
-            return;
+            return Vec::new();
         }
     };
     fc.records = x.records.len();
@@ -209,6 +224,7 @@ fn check_raw(
     }
     fc.diagnostics = all;
     fc.source = x.text;
+    x.records
 }
 
 /// Where the parts of one raw record are, indexed once: a record with 200,000 measures or
