@@ -378,48 +378,67 @@ fn documents_propex_cannot_read_say_what_they_are() {
 #[test]
 fn gzip_inputs_are_read_and_bombs_refused() {
     let dir = archive();
-    let plain = propex()
-        .args(["extract", "-f", "jsonl", GOOD])
-        .output()
-        .unwrap()
-        .stdout;
-    let gz = propex()
-        .args(["extract", "-f", "jsonl"])
-        .arg(dir.path().join("b/three.txt.gz"))
-        .output()
-        .unwrap()
-        .stdout;
-    let strip = |b: &[u8]| {
-        let v: serde_json::Value = serde_json::from_slice(b).unwrap();
-        v["title"].clone()
-    };
-    assert_eq!(strip(&plain), strip(&gz));
-    // 64 MB of one byte, compressed to a few dozen kilobytes: refused at the limit, never
-    // held whole.
-    let bomb = dir.path().join("bomb.txt.gz");
+    assert_reads_like_plain(&dir.path().join("b/three.txt.gz"));
+    // 64 MB of one byte, compressed to a few dozen kilobytes.
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let chunk = vec![b'a'; 1 << 20];
     for _ in 0..64 {
         std::io::Write::write_all(&mut enc, &chunk).unwrap();
     }
-    std::fs::write(&bomb, enc.finish().unwrap()).unwrap();
+    let bomb = enc.finish().unwrap();
+    assert_refuses_bomb_and_damage(dir.path(), "gz", &bomb, b"\x1f\x8b\x08\0garbage", "gzip");
+}
+
+/// A compressed copy of GOOD converts to the same record as GOOD.
+fn assert_reads_like_plain(compressed: &std::path::Path) {
+    let title =
+        |out: &[u8]| serde_json::from_slice::<serde_json::Value>(out).unwrap()["title"].clone();
+    let plain = propex()
+        .args(["extract", "-f", "jsonl", GOOD])
+        .output()
+        .unwrap()
+        .stdout;
+    let read = propex()
+        .args(["extract", "-f", "jsonl"])
+        .arg(compressed)
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert_eq!(title(&plain), title(&read.stdout));
+}
+
+/// A bomb (`bomb`, written as `bomb.txt.EXT`) is refused at the limit, never held whole; a
+/// damaged archive gets a clear error naming the file and the format.
+fn assert_refuses_bomb_and_damage(
+    dir: &std::path::Path,
+    ext: &str,
+    bomb: &[u8],
+    damaged: &[u8],
+    format: &str,
+) {
+    assert!(bomb.len() < 2 << 20, "not a bomb: {} bytes", bomb.len());
+    let path = dir.join(format!("bomb.txt.{ext}"));
+    std::fs::write(&path, bomb).unwrap();
     propex()
         .args(["extract", "--max-bytes", "1M"])
-        .arg(&bomb)
+        .arg(&path)
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
             "decompresses to more than --max-bytes",
         ));
-    // A damaged archive: a clear error naming the file.
-    let broken = dir.path().join("broken.txt.gz");
-    std::fs::write(&broken, b"\x1f\x8b\x08\0garbage").unwrap();
+    let broken = format!("broken.txt.{ext}");
+    std::fs::write(dir.join(&broken), damaged).unwrap();
     propex()
         .arg("extract")
-        .arg(&broken)
+        .arg(dir.join(&broken))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("broken.txt.gz").and(predicate::str::contains("gzip")));
+        .stderr(predicate::str::contains(broken.as_str()).and(predicate::str::contains(format)));
 }
 
 /// `validate --format sarif` writes one SARIF 2.1.0 log that the standard's own schema
@@ -588,24 +607,7 @@ fn zstd_inputs_are_read_and_bombs_refused() {
     let good = std::fs::read(common::root().join(GOOD)).unwrap();
     let zst = dir.path().join("a.txt.zst");
     std::fs::write(&zst, compress_to_vec(&good[..], CompressionLevel::Fastest)).unwrap();
-    let title =
-        |out: &[u8]| serde_json::from_slice::<serde_json::Value>(out).unwrap()["title"].clone();
-    let plain = propex()
-        .args(["extract", "-f", "jsonl", GOOD])
-        .output()
-        .unwrap()
-        .stdout;
-    let read = propex()
-        .args(["extract", "-f", "jsonl"])
-        .arg(&zst)
-        .output()
-        .unwrap();
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    assert_eq!(title(&plain), title(&read.stdout));
+    assert_reads_like_plain(&zst);
     // Picked up in folders too.
     propex()
         .args(["extract", "-f", "jsonl"])
@@ -613,28 +615,12 @@ fn zstd_inputs_are_read_and_bombs_refused() {
         .assert()
         .success()
         .stdout(predicate::str::contains("a.txt.zst"));
-    let bomb = dir.path().join("bomb.txt.zst");
-    let zeros = vec![b'a'; 16 << 20];
-    std::fs::write(
+    let bomb = compress_to_vec(&vec![b'a'; 16 << 20][..], CompressionLevel::Fastest);
+    assert_refuses_bomb_and_damage(
+        dir.path(),
+        "zst",
         &bomb,
-        compress_to_vec(&zeros[..], CompressionLevel::Fastest),
-    )
-    .unwrap();
-    assert!(std::fs::metadata(&bomb).unwrap().len() < 2 << 20);
-    propex()
-        .args(["extract", "--max-bytes", "1M"])
-        .arg(&bomb)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "decompresses to more than --max-bytes",
-        ));
-    let broken = dir.path().join("broken.txt.zst");
-    std::fs::write(&broken, b"\x28\xb5\x2f\xfd garbage").unwrap();
-    propex()
-        .arg("extract")
-        .arg(&broken)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("broken.txt.zst").and(predicate::str::contains("zstd")));
+        b"\x28\xb5\x2f\xfd garbage",
+        "zstd",
+    );
 }
