@@ -86,8 +86,13 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         let skip = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
         &b[skip..b.len().min(skip + 1024)]
     };
-    let lower = start.to_ascii_lowercase();
-    let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    // Only text that starts with markup is read again, lowercased: this runs on every input.
+    let html = || {
+        start.first() == Some(&b'<') && {
+            let lower = start.to_ascii_lowercase();
+            lower.starts_with(b"<!doctype html") || lower.windows(5).any(|w| w == b"<html")
+        }
+    };
     Some(if bytes.starts_with(b"%PDF-") {
         "a PDF file, which propex does not read: convert it to text first (`pdftotext -layout FILE FILE.txt`)"
     } else if bytes.starts_with(b"PK\x03\x04") && bytes.windows(5).any(|w| w == b"word/") {
@@ -100,10 +105,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         "gzip-compressed data: name the file `.gz` (propex then reads it through) or decompress it (`zcat FILE`)"
     } else if bytes.starts_with(b"\x28\xb5\x2f\xfd") {
         "zstd-compressed data: name the file `.zst` (propex then reads it through) or decompress it (`zstd -d FILE`)"
-    } else if lower.starts_with(b"<!doctype html")
-        || lower.starts_with(b"<html")
-        || (lower.starts_with(b"<") && has(b"<html"))
-    {
+    } else if html() {
         "an HTML page, which propex does not read yet: give it the page's text (or its crawl) as a .txt file"
     } else {
         return None;
