@@ -78,38 +78,164 @@ impl Compression {
     }
 }
 
-/// Document formats that end up in record folders, told by their first bytes, and how to turn
-/// each into text propex reads.
+/// Document formats that end up in record folders but that propex does not read, told by
+/// their first bytes, and how to turn each into something it reads. HTML pages and Word
+/// (.docx) documents are read (the `page` stage), so they are not among them.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    let start = {
-        let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        let skip = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
-        &b[skip..b.len().min(skip + 1024)]
-    };
-    // Only text that starts with markup is read again, lowercased: this runs on every input.
-    let html = || {
-        start.first() == Some(&b'<') && {
-            let lower = start.to_ascii_lowercase();
-            lower.starts_with(b"<!doctype html") || lower.windows(5).any(|w| w == b"<html")
-        }
-    };
     Some(if bytes.starts_with(b"%PDF-") {
         "a PDF file, which propex does not read: convert it to text first (`pdftotext -layout FILE FILE.txt`)"
-    } else if bytes.starts_with(b"PK\x03\x04") && bytes.windows(5).any(|w| w == b"word/") {
-        "a Word document (.docx), which propex does not read yet: convert it to text first (`libreoffice --headless --convert-to txt FILE`)"
     } else if bytes.starts_with(b"PK\x03\x04") {
-        "a zip archive: unpack it and give propex the files inside"
+        "a zip archive that is not a Word document: unpack it and give propex the files inside"
     } else if bytes.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
-        "an old Word (.doc) or WPS document, which propex does not read: convert it first (`libreoffice --headless --convert-to txt FILE`)"
+        "an old Word (.doc) or WPS document, which propex does not read: convert it to .docx first (`libreoffice --headless --convert-to docx FILE`)"
     } else if bytes.starts_with(b"\x1f\x8b") {
         "gzip-compressed data: name the file `.gz` (propex then reads it through) or decompress it (`zcat FILE`)"
     } else if bytes.starts_with(b"\x28\xb5\x2f\xfd") {
         "zstd-compressed data: name the file `.zst` (propex then reads it through) or decompress it (`zstd -d FILE`)"
-    } else if html() {
-        "an HTML page, which propex does not read yet: give it the page's text (or its crawl) as a .txt file"
     } else {
         return None;
     })
+}
+
+/// Whether the bytes start as an HTML page (`<!DOCTYPE html`, or an `<html` tag in the first
+/// kilobyte of a text that starts with markup).
+pub fn starts_as_html(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let skip = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    let start = &b[skip..b.len().min(skip + 1024)];
+    // Only text that starts with markup is read again, lowercased: this runs on every input.
+    start.first() == Some(&b'<') && {
+        let lower = start.to_ascii_lowercase();
+        lower.starts_with(b"<!doctype html") || memchr::memmem::find(&lower, b"<html").is_some()
+    }
+}
+
+/// Decodes an HTML page: by its byte-order mark, then by the encoding its `<meta>` declares in
+/// its first 1,024 bytes (the WHATWG prescan), then as any other input.
+pub fn decode_html(
+    bytes: &[u8],
+    choice: EncodingChoice,
+    diags: &mut Collector,
+) -> Result<Decoded, DecodeError> {
+    let choice = match choice {
+        EncodingChoice::Auto if Encoding::for_bom(bytes).is_none() => {
+            meta_charset(bytes).map_or(EncodingChoice::Auto, EncodingChoice::Forced)
+        }
+        forced => forced,
+    };
+    let (text, encoding) = read(bytes, choice, diags)?;
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding,
+    })
+}
+
+/// The encoding a page declares in a `<meta charset>` or `<meta http-equiv="Content-Type"
+/// content="…; charset=…">` within its first 1,024 bytes, as the WHATWG prescan reads it:
+/// attributes are read, not matched by pattern; comments are passed over; a UTF-16 label
+/// means UTF-8 (a page that could declare it was not UTF-16).
+pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let mut at = 0;
+    while at < head.len() {
+        let rest = &head[at..];
+        if rest.starts_with(b"<!--") {
+            at += memchr::memmem::find(&rest[4..], b"-->").map_or(head.len(), |e| e + 7);
+            continue;
+        }
+        let is_meta = rest.len() > 5
+            && rest[..5].eq_ignore_ascii_case(b"<meta")
+            && (rest[5].is_ascii_whitespace() || rest[5] == b'/');
+        if !is_meta {
+            at += 1;
+            continue;
+        }
+        let (attrs, end) = tag_attributes(&head[at + 5..]);
+        at += 5 + end;
+        let get = |name: &str| {
+            attrs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let label = match get("charset") {
+            Some(c) => Some(c.to_string()),
+            None if get("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("content-type")) => {
+                get("content").and_then(charset_in_content)
+            }
+            None => None,
+        };
+        if let Some(enc) = label.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
+            let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                UTF_8
+            } else {
+                enc
+            };
+            return Some(read_as(enc));
+        }
+    }
+    None
+}
+
+/// The attributes of a tag whose name has been read, up to its `>`, and how far that is.
+fn tag_attributes(b: &[u8]) -> (Vec<(String, String)>, usize) {
+    let mut attrs = Vec::new();
+    let mut i = 0;
+    let skip_space = |i: &mut usize| {
+        while *i < b.len() && (b[*i].is_ascii_whitespace() || b[*i] == b'/') {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_space(&mut i);
+        if i >= b.len() || b[i] == b'>' {
+            return (attrs, (i + 1).min(b.len()));
+        }
+        let name_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = String::from_utf8_lossy(&b[name_start..i]).into_owned();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let (start, end) = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = memchr::memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
+                    let r = (i + 1, end);
+                    i = (end + 1).min(b.len());
+                    r
+                }
+                _ => {
+                    let start = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    (start, i)
+                }
+            };
+            value = String::from_utf8_lossy(&b[start..end]).into_owned();
+        }
+        attrs.push((name, value));
+    }
+}
+
+/// The `charset=` of a Content-Type value (`text/html; charset=gb2312`).
+fn charset_in_content(content: &str) -> Option<String> {
+    let lower = content.to_ascii_lowercase();
+    let at = lower.find("charset")? + "charset".len();
+    let rest = lower[at..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = rest.trim_start_matches(['"', '\'']);
+    let end = rest
+        .find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    (end > 0).then(|| rest[..end].to_string())
 }
 
 /// Decoded text and the encoding it was read from.

@@ -289,6 +289,17 @@ impl Collector {
         }
     }
 
+    /// Moves the findings of another collector into this one, their offsets mapped by `to`
+    /// (from the flattened text of a page to its source).
+    pub fn absorb(&mut self, other: Collector, to: impl Fn(usize) -> usize) {
+        self.items.extend(
+            other
+                .items
+                .into_iter()
+                .map(|(code, offset, message)| (code, to(offset), message)),
+        );
+    }
+
     /// The diagnostics in the order they appear in `text`, the decoded text their offsets are in.
     pub fn into_vec(mut self, text: &str) -> Vec<Diagnostic> {
         let index = LineIndex::new(text);

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is a chain of plain stages, each in its own module, each importing only the
 //! stages before it (a test, `tests/layers.rs`, checks the `use crate::…` lines):
-//! bytes → `decode` → `cells` → `fields` → `reply` → `assemble` ([`Record`]) → [`emit`];
+//! bytes → `decode` → `page` (HTML and Word flattened to pipe text) → `cells` → `fields` →
+//! `reply` → `assemble` ([`Record`]) → [`emit`];
 //! [`validate`] turns records into diagnostics and [`batch`] runs many inputs. The wording all
 //! stages read (labels, letter phrases) lives in one leaf module, [`vocab`].
 //! The library never prints: it returns records and [`Diagnostic`]s, and writes output only to
@@ -28,6 +29,7 @@ pub mod diag;
 pub mod emit;
 pub mod eval;
 pub(crate) mod fields;
+pub(crate) mod page;
 pub mod record;
 pub(crate) mod reply;
 pub mod review;
@@ -39,8 +41,10 @@ pub mod vocab;
 pub use assemble::{Extracted, Spans};
 pub use decode::{DecodeError, EncodingChoice, UnknownEncoding};
 pub use diag::{Code, Diagnostic, Severity};
+pub use page::{InputFormat, PageError, UnknownFormat};
 pub use record::{
-    Contact, Kind, Located, Measure, Record, Reply, Section, Signature, Source, Span, Units,
+    Contact, Kind, Located, Measure, Record, Reply, Section, Signature, Source, SourceFormat, Span,
+    Units,
 };
 pub use reply::{Part, Piece};
 
@@ -61,6 +65,8 @@ pub use reply::{Part, Piece};
 #[derive(Clone, Debug)]
 pub struct Config {
     pub encoding: EncodingChoice,
+    /// Which reader an input goes to (by default told from its name and bytes).
+    pub input_format: InputFormat,
     /// Whether each record's [`Spans`] are filled in, down to where every stretch of the reply
     /// went (on by default). `validate` needs them to place its diagnostics; a conversion that
     /// only writes records can turn them off and save the work.
@@ -77,6 +83,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             encoding: EncodingChoice::default(),
+            input_format: InputFormat::default(),
             spans: true,
             record_spans: false,
             diagnostics: true,
@@ -91,6 +98,8 @@ pub enum InputError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Decode(#[from] DecodeError),
+    #[error("{0}")]
+    Page(#[from] PageError),
     #[error("no record found: {0}")]
     NoRecord(#[from] assemble::NoRecord),
 }
@@ -102,8 +111,11 @@ pub struct Extraction {
     pub records: Vec<Extracted>,
     /// Everything worth telling about the input, in the order found.
     pub diagnostics: Vec<Diagnostic>,
-    /// The decoded text that offsets refer to.
+    /// The decoded text that offsets refer to: the input as it stands, for an HTML page its
+    /// source; for a Word document, its text as flattened (a paragraph per line).
     pub text: String,
+    /// What the input was read as.
+    pub format: SourceFormat,
 }
 
 /// Reads the records of one input: decodes the bytes (any encoding `config` allows), then reads
@@ -117,22 +129,57 @@ pub struct Extraction {
 /// assert_eq!(err.to_string(), "empty input");
 /// ```
 pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, InputError> {
-    let mut diags = if config.diagnostics {
-        diag::Collector::new()
-    } else {
-        diag::Collector::off()
+    let collector = || {
+        if config.diagnostics {
+            diag::Collector::new()
+        } else {
+            diag::Collector::off()
+        }
     };
-    let decoded = decode::decode(bytes, config.encoding, &mut diags)?;
-    let text = decoded.text;
+    let mut diags = collector();
     let want = assemble::Want {
         spans: config.spans,
         record_spans: config.record_spans,
     };
-    let records = assemble::records(path, &text, decoded.encoding, want, &mut diags)?;
+    let format = page::detect(path, bytes, config.input_format);
+    let (text, records) = match format {
+        SourceFormat::Text => {
+            let decoded = decode::decode(bytes, config.encoding, &mut diags)?;
+            let records =
+                assemble::records(path, &decoded.text, decoded.encoding, want, &mut diags)?;
+            (decoded.text, records)
+        }
+        SourceFormat::Docx => {
+            let page = page::docx::read(bytes)?;
+            if page.text.trim().is_empty() {
+                return Err(PageError::NoText.into());
+            }
+            let records = assemble::records(path, &page.text, "UTF-8", want, &mut diags)?;
+            (page.text, records)
+        }
+        SourceFormat::Html => {
+            let decoded = decode::decode_html(bytes, config.encoding, &mut diags)?;
+            let page = page::html::flatten(&decoded.text);
+            if page.text.trim().is_empty() {
+                return Err(PageError::NoText.into());
+            }
+            let mut found = collector();
+            let mut records =
+                assemble::records(path, &page.text, decoded.encoding, want, &mut found)?;
+            page::to_source(&page, &decoded.text, &mut records);
+            diags.absorb(found, |at| page.map.source_offset(at));
+            (decoded.text, records)
+        }
+    };
+    let mut records = records;
+    for x in &mut records {
+        x.record.source.format = format;
+    }
     let diagnostics = diags.into_vec(&text);
     Ok(Extraction {
         records,
         diagnostics,
         text,
+        format,
     })
 }

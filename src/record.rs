@@ -111,6 +111,32 @@ pub struct Source {
     pub line: usize,
     /// The encoding the input was decoded from (WHATWG name: UTF-8, gb18030, Big5, UTF-16LE…).
     pub encoding: String,
+    /// What the input was: pipe or plain text, an HTML page, or a Word document. Records
+    /// converted before this field existed lack it and read as `text`.
+    #[serde(default)]
+    pub format: SourceFormat,
+}
+
+/// The kind of document a record was read from. For `html`, lines and columns count in the
+/// page's source; for `docx`, in the document's text as propex flattens it: a paragraph a line,
+/// a table row a line (more when its cells hold several paragraphs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    #[default]
+    Text,
+    Html,
+    Docx,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text",
+            SourceFormat::Html => "html",
+            SourceFormat::Docx => "docx",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

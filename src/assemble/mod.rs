@@ -38,6 +38,36 @@ pub struct Spans {
 }
 
 impl Spans {
+    /// The same places in another text (a page's source, for a record read from its flattened
+    /// text): every offset passed through `to`, each range's end through `to_end`.
+    pub fn map_offsets(&mut self, to: &dyn Fn(usize) -> usize, to_end: &dyn Fn(usize) -> usize) {
+        let range =
+            |r: &mut std::ops::Range<usize>| *r = to(r.start)..to_end(r.end).max(to(r.start));
+        self.start = to(self.start);
+        for at in [
+            &mut self.proposer,
+            &mut self.title,
+            &mut self.units,
+            &mut self.reply_date,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *at = to(*at);
+        }
+        if let Some((at, _)) = &mut self.number {
+            *at = to(*at);
+        }
+        for (at, _) in &mut self.unit_lists {
+            *at = to(*at);
+        }
+        self.reply.iter_mut().for_each(range);
+        self.pieces.iter_mut().for_each(|p| range(&mut p.range));
+        for (_, at) in &mut self.extra {
+            *at = to(*at);
+        }
+    }
+
     /// Where the first piece of each part starts, looked up in constant time: a record with
     /// 200,000 measures asks for each of them.
     pub fn first_pieces(&self) -> std::collections::HashMap<&reply::Part, usize> {
@@ -99,6 +129,7 @@ pub fn records(
                 record: i + 1,
                 line: lines.line(raw.start),
                 encoding: encoding.to_string(),
+                format: Default::default(),
             };
             let (mut record, pieces) = assemble(source, raw, keep_pieces, diags);
             if want.record_spans {

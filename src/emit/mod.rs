@@ -153,6 +153,7 @@ mod tests {
                 record: 2,
                 line: 117,
                 encoding: "gb18030".into(),
+                format: crate::record::SourceFormat::Html,
             },
             kind: Some(Kind::Proposal),
             proposer: Some(odd.into()),

@@ -29,6 +29,7 @@ pub const COLUMNS: &[&str] = &[
     "cc",
     "proposers",
     "notes",
+    "format",
 ];
 
 pub fn header(delimiter: u8) -> Vec<u8> {
@@ -79,6 +80,7 @@ pub fn row(out: &mut Vec<u8>, r: &Record, delimiter: u8) -> io::Result<()> {
         r.proposers.join("、"),
         // Notes are whole lines, often with 、 inside: a semicolon keeps them apart.
         reply.map_or_else(String::new, |r| r.notes.join("；")),
+        r.source.format.as_str().to_string(),
     ];
     write(out, delimiter, cells.into_iter())
 }

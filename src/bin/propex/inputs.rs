@@ -8,16 +8,17 @@ use anyhow::Result;
 use clap::Args;
 
 use propex::Config;
-use propex::EncodingChoice;
 use propex::batch::walk::{self, Arg, WalkError, WalkOptions};
+use propex::{EncodingChoice, InputFormat};
 
 use crate::Usage;
 
-/// What `extract`, `eval` and `review` pick up in folders: text records (`.txt`, `.txt.gz`).
-pub const RECORD_FILES: &[&str] = &["txt"];
+/// What `extract`, `eval` and `review` pick up in folders: text records, saved pages and Word
+/// documents (`.txt`, `.html`, `.htm`, `.docx`, and each of them `.gz` / `.zst`).
+pub const RECORD_FILES: &[&str] = &["txt", "html", "htm", "docx"];
 
-/// What `validate` picks up in folders: text records and records converted by propex.
-pub const CHECKED_FILES: &[&str] = &["txt", "yaml", "yml", "json", "jsonl"];
+/// What `validate` picks up in folders: the record files and records converted by propex.
+pub const CHECKED_FILES: &[&str] = &["txt", "html", "htm", "docx", "yaml", "yml", "json", "jsonl"];
 
 #[derive(Args, Debug)]
 pub struct InputArgs {
@@ -42,6 +43,10 @@ pub struct InputArgs {
     /// Input encoding: `auto`, or a WHATWG label such as gbk, gb18030, big5, utf-16le.
     #[arg(long, default_value = "auto", value_parser = parse_encoding)]
     pub encoding: EncodingChoice,
+    /// How inputs are read: `auto` (an HTML page by its `.html`/`.htm` name or its markup, a
+    /// Word document by its contents, anything else as text), or `text`, `html`, `docx` for all.
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = parse_input_format)]
+    pub input_format: InputFormat,
     /// Worker threads [default: the number of cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub jobs: Option<u32>,
@@ -58,6 +63,7 @@ impl InputArgs {
     pub fn config(&self) -> Config {
         Config {
             encoding: self.encoding,
+            input_format: self.input_format,
             ..Config::default()
         }
     }
@@ -161,6 +167,10 @@ fn globs(patterns: &[String], flag: &str) -> Result<Option<globset::GlobSet>> {
         b.add(globset::Glob::new(g).map_err(|e| Usage(format!("{flag} {g:?}: {e}")))?);
     }
     Ok(Some(b.build().map_err(|e| Usage(format!("{flag}: {e}")))?))
+}
+
+fn parse_input_format(s: &str) -> Result<InputFormat, String> {
+    s.parse().map_err(|e: propex::UnknownFormat| e.to_string())
 }
 
 fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
