@@ -166,7 +166,7 @@ pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, 
             let mut found = collector();
             let mut records =
                 assemble::records(path, &page.text, decoded.encoding, want, &mut found)?;
-            page::to_source(&page, &decoded.text, &mut records);
+            assemble::to_source(&page, &decoded.text, &mut records);
             diags.absorb(found, |at| page.map.source_offset(at));
             (decoded.text, records)
         }

@@ -18,6 +18,8 @@ const LAYERS: &[&[&str]] = &[
     &["text"],
     // The pipeline, in order.
     &["decode"],
+    // HTML pages and Word documents flattened to pipe text.
+    &["page"],
     &["cells"],
     &["fields"],
     &["reply"],

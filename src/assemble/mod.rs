@@ -13,7 +13,8 @@ use crate::cells;
 use crate::date;
 use crate::diag::{Collector, LineIndex};
 use crate::fields;
-use crate::record::{Kind, Record, Reply, Source};
+use crate::page::Page;
+use crate::record::{Kind, Located, Record, Reply, Source, Span};
 use crate::reply;
 use crate::vocab::{labels, letter, traditional};
 
@@ -85,6 +86,43 @@ impl Spans {
 pub struct Extracted {
     pub record: Record,
     pub spans: Spans,
+}
+
+/// Moves the places of records read from a page's flattened text to the page's source: where
+/// each record starts (`source.line`), its spans for `validate`, and its `spans` field.
+pub fn to_source(page: &Page, source: &str, records: &mut [Extracted]) {
+    let flat = LineIndex::new(&page.text);
+    let lines = LineIndex::new(source);
+    let to = |at: usize| page.map.source_offset(at);
+    // A range's end is the end of its last character, not the start of whatever follows it.
+    let to_end = |end: usize| {
+        let mut last = end.min(page.text.len());
+        if last == 0 {
+            return to(0);
+        }
+        last -= 1;
+        while !page.text.is_char_boundary(last) {
+            last -= 1;
+        }
+        to(last) + (end - last)
+    };
+    for x in records {
+        let start = to(flat.line_start(x.record.source.line));
+        x.record.source.line = lines.line(start);
+        x.spans.map_offsets(&to, &to_end);
+        for located in x.record.spans.iter_mut().flat_map(|m| m.values_mut()) {
+            let spans: Vec<&mut Span> = match located {
+                Located::One(s) => vec![s],
+                Located::Pieces(v) => v.iter_mut().collect(),
+            };
+            for s in spans {
+                let (a, b) = (to(s.start), to_end(s.end));
+                let b = b.max(a).min(source.len());
+                (s.line, s.column) = lines.position(a);
+                (s.start, s.end) = (a, b);
+            }
+        }
+    }
 }
 
 /// Why a text holds no record.

@@ -357,6 +357,8 @@ struct Tally {
     /// Characters and commas of the text that is the element's own (not inside a block below).
     own: usize,
     commas: usize,
+    /// The scores of the paragraphs below, each counted once.
+    weight: f64,
 }
 
 /// The element that holds the page's letter: the best-scoring container of paragraphs.
@@ -407,11 +409,12 @@ fn main_content<'a>(root: ElementRef<'a>, hidden: &Hidden) -> ElementRef<'a> {
                 if el.name() == "a" {
                     in_link = in_link.saturating_sub(1);
                 }
-                let Some((id, block, tally)) = stack.pop() else {
+                let Some((id, block, mut tally)) = stack.pop() else {
                     continue;
                 };
                 if block && tally.own >= 10 {
                     let s = 1.0 + tally.commas as f64 + (tally.own / 100).min(3) as f64;
+                    tally.weight += s;
                     // A container holding its text without paragraphs is a candidate itself.
                     if !matches!(
                         el.name(),
@@ -429,6 +432,7 @@ fn main_content<'a>(root: ElementRef<'a>, hidden: &Hidden) -> ElementRef<'a> {
                 if let Some(parent) = stack.last_mut() {
                     parent.2.text += tally.text;
                     parent.2.links += tally.links;
+                    parent.2.weight += tally.weight;
                     if !block {
                         parent.2.own += tally.own;
                         parent.2.commas += tally.commas;
@@ -445,15 +449,53 @@ fn main_content<'a>(root: ElementRef<'a>, hidden: &Hidden) -> ElementRef<'a> {
         };
         let t = tallies.get(&node.id()).copied().unwrap_or_default();
         let s = s * (1.0 - t.links as f64 / t.text.max(1) as f64);
-        if best.is_none_or(|(b, _)| s >= b) {
+        // On a tie the first found wins: an ancestor before what it holds.
+        if best.is_none_or(|(b, _)| s > b) {
             best = Some((s, node.id()));
         }
     }
-    let Some(found) = best
-        .and_then(|(_, id)| root.tree().get(id))
-        .and_then(ElementRef::wrap)
-    else {
+    let Some((top_score, found)) = best.and_then(|(s, id)| {
+        root.tree()
+            .get(id)
+            .and_then(ElementRef::wrap)
+            .map(|e| (s, e))
+    }) else {
         return root;
+    };
+    // The letter is most of the page's prose: an element that holds less than three quarters
+    // of it (one cell of a table the letter runs through) gives way to the ancestor that holds
+    // that much.
+    let total = tallies.get(&root.id()).map_or(0.0, |t| t.weight);
+    let weight = |e: &ElementRef<'_>| tallies.get(&e.id()).map_or(0.0, |t| t.weight);
+    let found = std::iter::once(found)
+        .chain(found.ancestors().filter_map(ElementRef::wrap))
+        .find(|a| a.id() == root.id() || weight(a) >= total * 0.75)
+        .unwrap_or(found);
+    // Part of the letter beside the best element (a salutation in a paragraph of its own, a
+    // signature in the next `div`) takes their parent instead, as readability takes siblings.
+    let found = match found.parent().and_then(ElementRef::wrap) {
+        Some(parent)
+            if parent.id() != root.id()
+                && found
+                    .prev_siblings()
+                    .chain(found.next_siblings())
+                    .filter_map(ElementRef::wrap)
+                    .filter(|sib| !hidden.dropped(sib.value()))
+                    .any(|sib| {
+                        let sib_score = scores.get(&sib.id()).copied().unwrap_or(0.0);
+                        let t = tallies.get(&sib.id()).copied().unwrap_or_default();
+                        let text = collapse(&sib.text().collect::<String>());
+                        let plain = t.links * 4 < t.text.max(1);
+                        sib_score >= top_score * 0.2
+                            || (plain && text.chars().count() >= 40 && text.contains('。'))
+                            || (plain
+                                && (2..=40).contains(&text.chars().count())
+                                && text.ends_with([':', '：']))
+                    }) =>
+        {
+            parent
+        }
+        _ => found,
     };
     // A record table (建议人 | … | 答复内容 | …) is read whole, labels and all.
     found
@@ -464,14 +506,27 @@ fn main_content<'a>(root: ElementRef<'a>, hidden: &Hidden) -> ElementRef<'a> {
         .unwrap_or(found)
 }
 
-/// How many cells of a table are known labels.
+/// How many cells of a table (or `dl`) are known labels: its own cells, not those of tables
+/// inside them.
 fn label_cells(table: ElementRef<'_>) -> usize {
     table
         .descendants()
         .filter_map(ElementRef::wrap)
         .filter(|c| is_cell(c.value().name()))
+        .filter(|c| {
+            c.ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| matches!(a.value().name(), "table" | "dl"))
+                .is_some_and(|a| a.id() == table.id())
+        })
         .filter(|c| is_label(&c.text().collect::<String>()))
         .count()
+}
+
+/// A table of label and value cells is read as cells; any other (a page laid out in table
+/// cells, as older sites are) as the blocks it holds.
+fn is_grid(table: ElementRef<'_>) -> bool {
+    label_cells(table) >= 1
 }
 
 fn is_label(text: &str) -> bool {
@@ -670,7 +725,7 @@ impl<'a> Writer<'a> {
                 continue;
             }
             let labeled = match name {
-                "table" | "dl" => label_cells(el) >= 1,
+                "table" | "dl" => is_grid(el),
                 _ if is_block(name) => {
                     !el.children()
                         .filter_map(ElementRef::wrap)
@@ -697,6 +752,8 @@ impl<'a> Writer<'a> {
     fn block(&mut self, top: ElementRef<'_>) {
         // (element, whether it wrote text) for cells open below `top`.
         let mut cells: Vec<(NodeId, usize)> = Vec::new();
+        // Open tables and `dl`s, and whether each is read as cells.
+        let mut grids: Vec<(NodeId, bool)> = Vec::new();
         // Paragraphs that opened with a bold label, whose rest is the label's value cell.
         let mut label_rows: Vec<NodeId> = Vec::new();
         let mut skipping: Option<NodeId> = None;
@@ -715,7 +772,14 @@ impl<'a> Writer<'a> {
                             let name = el.name();
                             match name {
                                 "br" | "tr" => self.gap(Gap::Break),
-                                "td" | "th" | "dt" | "dd" => {
+                                "table" | "dl" => {
+                                    let grid = ElementRef::wrap(node).is_some_and(is_grid);
+                                    grids.push((node.id(), grid));
+                                    self.gap(Gap::Break);
+                                }
+                                "td" | "th" | "dt" | "dd"
+                                    if grids.last().is_some_and(|(_, grid)| *grid) =>
+                                {
                                     if name == "dt" {
                                         self.gap(Gap::Break);
                                     }
@@ -766,6 +830,9 @@ impl<'a> Writer<'a> {
                         continue;
                     };
                     let name = el.name();
+                    if grids.last().is_some_and(|(id, _)| *id == node.id()) {
+                        grids.pop();
+                    }
                     if cells.last().is_some_and(|(id, _)| *id == node.id()) {
                         let (_, at) = cells.pop().unwrap_or((node.id(), 0));
                         let wrote = self.text.len() > at;

@@ -10,7 +10,6 @@ pub(crate) mod html;
 
 use std::str::FromStr;
 
-use crate::diag::LineIndex;
 use crate::record::SourceFormat;
 
 /// Which reader an input goes to: told from its bytes and name, or forced.
@@ -112,43 +111,6 @@ impl SourceMap {
             Some((f, s, len)) => s + (flat - f).min(len),
             // Before the first stretch: where the first one starts.
             None => self.stretches.first().map_or(0, |s| s.1),
-        }
-    }
-}
-
-/// Moves the places of records read from a page's flattened text to the page's source: where
-/// each record starts (`source.line`), its spans for `validate`, and its `spans` field.
-pub fn to_source(page: &Page, source: &str, records: &mut [crate::assemble::Extracted]) {
-    let flat = LineIndex::new(&page.text);
-    let lines = LineIndex::new(source);
-    let to = |at: usize| page.map.source_offset(at);
-    // A range's end is the end of its last character, not the start of whatever follows it.
-    let to_end = |end: usize| {
-        let mut last = end.min(page.text.len());
-        if last == 0 {
-            return to(0);
-        }
-        last -= 1;
-        while !page.text.is_char_boundary(last) {
-            last -= 1;
-        }
-        to(last) + (end - last)
-    };
-    for x in records {
-        let start = to(flat.line_start(x.record.source.line));
-        x.record.source.line = lines.line(start);
-        x.spans.map_offsets(&to, &to_end);
-        for located in x.record.spans.iter_mut().flat_map(|m| m.values_mut()) {
-            let spans: Vec<&mut crate::record::Span> = match located {
-                crate::record::Located::One(s) => vec![s],
-                crate::record::Located::Pieces(v) => v.iter_mut().collect(),
-            };
-            for s in spans {
-                let (a, b) = (to(s.start), to_end(s.end));
-                let b = b.max(a).min(source.len());
-                (s.line, s.column) = lines.position(a);
-                (s.start, s.end) = (a, b);
-            }
         }
     }
 }
