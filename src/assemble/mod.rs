@@ -104,7 +104,13 @@ pub fn to_source(page: &Page, source: &str, records: &mut [Extracted]) {
         while !page.text.is_char_boundary(last) {
             last -= 1;
         }
-        to(last) + (end - last)
+        // The last character may be one the flattening wrote (a `｜` for `|`, a space for
+        // `&nbsp;`): its width in the text is not its width in the source.
+        let mut at = (to(last) + (end - last)).min(source.len());
+        while !source.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
     };
     for x in records {
         let start = to(flat.line_start(x.record.source.line));

@@ -279,7 +279,7 @@ impl Numbering {
         let level = level.min(8);
         let start = |l: usize| overrides.get(&l).copied().unwrap_or(levels[l].start);
         let counters = self.counters.entry(num.to_string()).or_insert([None; 9]);
-        counters[level] = Some(counters[level].map_or(start(level), |n| n + 1));
+        counters[level] = Some(counters[level].map_or(start(level), |n| n.saturating_add(1)));
         for c in counters.iter_mut().skip(level + 1) {
             *c = None;
         }
@@ -379,14 +379,16 @@ fn format_number(n: u32, format: &str) -> String {
             .map(|d| char::from_u32(d as u32 - '0' as u32 + 0xFF10).unwrap_or(d))
             .collect(),
         "decimalZero" if n < 10 => format!("0{n}"),
-        "lowerLetter" | "upperLetter" => {
+        // Letters repeat (`aa`, `bbb`) and Roman numerals grow with the number: past a few
+        // hundred, digits (a document's `w:start` can say four billion).
+        "lowerLetter" | "upperLetter" if n <= 26 * 8 => {
             let base = if format == "lowerLetter" { b'a' } else { b'A' };
             let n = n.max(1) - 1;
             let letter = (base + (n % 26) as u8) as char;
             std::iter::repeat_n(letter, n as usize / 26 + 1).collect()
         }
-        "lowerRoman" => roman(n).to_ascii_lowercase(),
-        "upperRoman" => roman(n),
+        "lowerRoman" if n < 4000 => roman(n).to_ascii_lowercase(),
+        "upperRoman" if n < 4000 => roman(n),
         _ => n.to_string(),
     }
 }
@@ -642,6 +644,9 @@ mod tests {
         assert_eq!(format_number(2, "ideographTraditional"), "乙");
         assert_eq!(format_number(28, "lowerLetter"), "bb");
         assert_eq!(format_number(14, "upperRoman"), "XIV");
+        assert_eq!(format_number(u32::MAX, "upperRoman"), "4294967295");
+        assert_eq!(format_number(u32::MAX, "lowerLetter"), "4294967295");
+        assert_eq!(format_number(u32::MAX, "chineseCounting"), "4294967295");
         assert_eq!(format_number(7, "decimalZero"), "07");
         assert_eq!(format_number(12, "decimalFullWidth"), "１２");
         assert_eq!(format_number(12, "ideographDigital"), "一二");
