@@ -57,5 +57,45 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline);
+/// Saved government pages (`synth::page`): the HTML parse, finding the letter among the page's
+/// furniture, flattening, then the same reading as text; beside it the parse alone, the part
+/// propex cannot make faster.
+fn pages(c: &mut Criterion) {
+    let pages: Vec<Vec<u8>> = (0..40).map(|n| synth::page(7, n, 25_000).bytes).collect();
+    let bytes: usize = pages.iter().map(Vec::len).sum();
+    let config = Config {
+        spans: false,
+        ..Config::default()
+    };
+    let mut group = c.benchmark_group("html");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(20);
+    group.bench_function("extract", |b| {
+        b.iter(|| {
+            for p in &pages {
+                std::hint::black_box(extract("bench.html", p, &config).ok());
+            }
+        })
+    });
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let (text, _, _) = encoding_rs::GB18030.decode(p);
+            match std::str::from_utf8(p) {
+                Ok(s) => s.to_string(),
+                Err(_) => text.into_owned(),
+            }
+        })
+        .collect();
+    group.bench_function("html5ever parse alone", |b| {
+        b.iter(|| {
+            for t in &texts {
+                std::hint::black_box(scraper::Html::parse_document(t));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, pages);
 criterion_main!(benches);

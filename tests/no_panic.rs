@@ -31,9 +31,21 @@ fn check_as(name: &str, bytes: &[u8]) {
         for e in &x.records {
             // Every place is inside the text and on its character boundaries (for a page, the
             // places were moved from its flattened text to its source).
-            let places = e.spans.reply.iter().chain(e.spans.pieces.iter().map(|p| &p.range));
-            let spans = e.record.spans.iter().flat_map(|m| m.values()).flat_map(|l| l.iter());
-            for (a, b) in places.map(|r| (r.start, r.end)).chain(spans.map(|s| (s.start, s.end))) {
+            let places = e
+                .spans
+                .reply
+                .iter()
+                .chain(e.spans.pieces.iter().map(|p| &p.range));
+            let spans = e
+                .record
+                .spans
+                .iter()
+                .flat_map(|m| m.values())
+                .flat_map(|l| l.iter());
+            for (a, b) in places
+                .map(|r| (r.start, r.end))
+                .chain(spans.map(|s| (s.start, s.end)))
+            {
                 assert!(a <= b && b <= x.text.len(), "{name}: {a}..{b}");
                 assert!(x.text.is_char_boundary(a) && x.text.is_char_boundary(b));
             }
@@ -124,16 +136,72 @@ fn apply(mut b: Vec<u8>, e: &Edit) -> Vec<u8> {
 /// (whole, cut, unknown), label cells and letter lines, pipes, a charset declaration.
 fn markup() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "<p>", "</p>", "<div id=zoom>", "<div class='TRS_Editor'>", "</div>", "<br>", "<br/>",
-        "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<dl><dt>", "<dd>",
-        "<strong>标题：</strong>", "<b>", "</b>", "<i>", "<span style='display:none'>",
-        "</span>", "<script>", "</script>", "<style>.x{display:none}</style>", "<!--", "-->",
-        "<nav>", "</nav>", "<a href='/x'>", "</a>", "<h1>", "</h1>", "<pre>", "</pre>", "&nbsp;",
-        "&amp;", "&#20320;", "&#x4f60", "&bogus;", "&", "<", ">", "|", "\r\n", "\n", " ",
-        "<meta charset=gbk>", "<html>", "<body>", "<o:p></o:p>", "<td colspan=3>",
-        "答复内容：", "建议号：", "第12号", "张三代表：", "您提出的《关于某事的建议》收悉，现答复如下：",
-        "一、加强管理。", "（一）", "1.", "某某局", "2023年5月6日", "联系人：李四",
-        "\u{a0}", "é", "\u{3000}",
+        "<p>",
+        "</p>",
+        "<div id=zoom>",
+        "<div class='TRS_Editor'>",
+        "</div>",
+        "<br>",
+        "<br/>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<dl><dt>",
+        "<dd>",
+        "<strong>标题：</strong>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "<span style='display:none'>",
+        "</span>",
+        "<script>",
+        "</script>",
+        "<style>.x{display:none}</style>",
+        "<!--",
+        "-->",
+        "<nav>",
+        "</nav>",
+        "<a href='/x'>",
+        "</a>",
+        "<h1>",
+        "</h1>",
+        "<pre>",
+        "</pre>",
+        "&nbsp;",
+        "&amp;",
+        "&#20320;",
+        "&#x4f60",
+        "&bogus;",
+        "&",
+        "<",
+        ">",
+        "|",
+        "\r\n",
+        "\n",
+        " ",
+        "<meta charset=gbk>",
+        "<html>",
+        "<body>",
+        "<o:p></o:p>",
+        "<td colspan=3>",
+        "答复内容：",
+        "建议号：",
+        "第12号",
+        "张三代表：",
+        "您提出的《关于某事的建议》收悉，现答复如下：",
+        "一、加强管理。",
+        "（一）",
+        "1.",
+        "某某局",
+        "2023年5月6日",
+        "联系人：李四",
+        "\u{a0}",
+        "é",
+        "\u{3000}",
     ]);
     prop::collection::vec(piece, 0..200).prop_map(|v| v.concat())
 }
@@ -146,7 +214,10 @@ fn word_of(body: &str) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     for (name, xml) in [
-        ("word/document.xml", format!(r#"<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>"#)),
+        (
+            "word/document.xml",
+            format!(r#"<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>"#),
+        ),
         ("word/numbering.xml", numbering.to_string()),
     ] {
         zip.start_file(name, options).unwrap();
@@ -157,14 +228,50 @@ fn word_of(body: &str) -> Vec<u8> {
 
 fn wordml() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "<w:p>", "</w:p>", "<w:r>", "</w:r>", "<w:t>", "</w:t>", "<w:t xml:space=\"preserve\">",
-        "<w:pPr>", "</w:pPr>", "<w:numPr>", "</w:numPr>", "<w:ilvl w:val=\"1\"/>",
-        "<w:ilvl w:val=\"99\"/>", "<w:numId w:val=\"1\"/>", "<w:numId w:val=\"2\"/>",
-        "<w:numId w:val=\"0\"/>", "<w:pStyle w:val=\"x\"/>", "<w:tbl>", "</w:tbl>", "<w:tr>",
-        "</w:tr>", "<w:tc>", "</w:tc>", "<w:br/>", "<w:tab/>", "<w:delText>删</w:delText>",
-        "<mc:Fallback>", "</mc:Fallback>", "<w:txbxContent>", "</w:txbxContent>", "&amp;",
-        "&#0;", "&#x110000;", "&lt;", "&bogus;", "<", "|", "建议号", "第12号", "张三代表：",
-        "您提出的建议收悉，现答复如下：", "加强管理。", "某某局", "2023年5月6日",
+        "<w:p>",
+        "</w:p>",
+        "<w:r>",
+        "</w:r>",
+        "<w:t>",
+        "</w:t>",
+        "<w:t xml:space=\"preserve\">",
+        "<w:pPr>",
+        "</w:pPr>",
+        "<w:numPr>",
+        "</w:numPr>",
+        "<w:ilvl w:val=\"1\"/>",
+        "<w:ilvl w:val=\"99\"/>",
+        "<w:numId w:val=\"1\"/>",
+        "<w:numId w:val=\"2\"/>",
+        "<w:numId w:val=\"0\"/>",
+        "<w:pStyle w:val=\"x\"/>",
+        "<w:tbl>",
+        "</w:tbl>",
+        "<w:tr>",
+        "</w:tr>",
+        "<w:tc>",
+        "</w:tc>",
+        "<w:br/>",
+        "<w:tab/>",
+        "<w:delText>删</w:delText>",
+        "<mc:Fallback>",
+        "</mc:Fallback>",
+        "<w:txbxContent>",
+        "</w:txbxContent>",
+        "&amp;",
+        "&#0;",
+        "&#x110000;",
+        "&lt;",
+        "&bogus;",
+        "<",
+        "|",
+        "建议号",
+        "第12号",
+        "张三代表：",
+        "您提出的建议收悉，现答复如下：",
+        "加强管理。",
+        "某某局",
+        "2023年5月6日",
     ]);
     prop::collection::vec(piece, 0..150).prop_map(|v| v.concat())
 }

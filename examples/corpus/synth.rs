@@ -253,7 +253,77 @@ pub fn file(seed: u64, n: usize, size: usize) -> Generated {
     Generated { bytes, records }
 }
 
+/// The `n`th page of a corpus of saved government pages: one record, its letter about `size`
+/// bytes, inside the furniture real pages carry (scripts, a menu of links, a metadata table, a
+/// related-links list, a footer); one page in five is GBK with a `<meta charset=gb2312>`.
+pub fn page(seed: u64, n: usize, size: usize) -> Generated {
+    let mut rng = Rng::new(seed ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let gbk = rng.below(5) == 0;
+    let name = person(&mut rng);
+    let topic = rng.pick(TOPICS);
+    let proposal = rng.below(2) == 0;
+    let kind = if proposal { "提案" } else { "建议" };
+    let title = format!("关于{}{}的{kind}", rng.pick(VERBS), topic);
+    let addressee = format!("{name}{}", if proposal { "委员" } else { "代表" });
+    let lead = rng.pick(UNITS);
+    let letter = reply(&mut rng, &addressee, &title, size, false);
+    let mut html = String::with_capacity(size * 2);
+    html.push_str(&format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"{}\">\n<title>关于第{n}号{kind}的答复_某某区人民政府</title>\n",
+        if gbk { "gb2312" } else { "utf-8" }
+    ));
+    html.push_str(
+        "<style>body{font:14px/1.8 sans-serif}.hide{display:none}.nav li{float:left}</style>\n",
+    );
+    html.push_str("<script>var _hmt=_hmt||[];(function(){var hm=document.createElement('script');hm.src='/stat.js';document.head.appendChild(hm);})();</script>\n</head>\n<body>\n");
+    html.push_str(
+        "<div class=\"header\"><div class=\"logo\">某某区人民政府</div><ul class=\"nav\">",
+    );
+    for i in 0..24 {
+        html.push_str(&format!(
+            "<li><a href=\"/lm{i}/\">栏目{}</a></li>",
+            HANZI[i % 10]
+        ));
+    }
+    html.push_str("</ul></div>\n<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/zwgk/\">政务公开</a></div>\n");
+    html.push_str(&format!(
+        "<table class=\"xxgk\">\n<tr><th>索引号：</th><td>113206/{n:06}</td><th>发布机构：</th><td>某某区{lead}</td></tr>\n<tr><th>文　　号：</th><td>某政函〔2023〕{}号</td><th>发布日期：</th><td>2023-0{}-1{}</td></tr>\n</table>\n",
+        rng.below(300),
+        1 + rng.below(9),
+        rng.below(10)
+    ));
+    html.push_str(&format!("<h1 class=\"title\">关于区政协十一届二次会议第{n}号{kind}的答复</h1>\n<div class=\"TRS_Editor\">\n"));
+    for line in letter.lines() {
+        let indent = if rng.below(2) == 0 {
+            "&nbsp;&nbsp;&nbsp;&nbsp;"
+        } else {
+            ""
+        };
+        html.push_str(&format!(
+            "<p class=\"MsoNormal\">{indent}<span style=\"font-family:仿宋_GB2312\">{line}</span></p>\n"
+        ));
+    }
+    html.push_str("</div>\n<div class=\"related\"><h3>相关文章</h3><ul>");
+    for i in 0..10 {
+        html.push_str(&format!(
+            "<li><a href=\"/a/{i}.html\">关于第{i}号{kind}的答复</a></li>"
+        ));
+    }
+    html.push_str("</ul></div>\n<div class=\"footer\">主办：某某区人民政府办公室　地址：某某路1号　电话：0513-80000000</div>\n</body>\n</html>\n");
+    let bytes = if gbk {
+        encoding_rs::GBK.encode(&html).0.into_owned()
+    } else {
+        html.into_bytes()
+    };
+    Generated { bytes, records: 1 }
+}
+
 /// Where the `n`th file goes: nested folders by year and district.
 pub fn path(n: usize) -> String {
     format!("{}/district-{:02}/{n:06}.txt", 2018 + n % 6, (n / 6) % 20)
+}
+
+/// Where the `n`th page goes.
+pub fn page_path(n: usize) -> String {
+    format!("{}/district-{:02}/{n:06}.html", 2018 + n % 6, (n / 6) % 20)
 }
