@@ -5,6 +5,7 @@
 #   scripts/bench-cli.sh                 # 10,000 files, every format
 #   FILES=100000 FORMATS=jsonl scripts/bench-cli.sh
 #   RUNS=5 scripts/bench-cli.sh          # best of five runs instead of three
+#   HTML=1 FORMATS=jsonl scripts/bench-cli.sh   # saved government pages instead of pipe text
 #
 # The corpus is generated once into target/bench-corpus-FILES and read once before timing, so
 # the runs measure files in the page cache. Prints a Markdown table.
@@ -14,12 +15,19 @@ cd "$(dirname "$0")/.."
 FILES=${FILES:-10000}
 FORMATS=${FORMATS:-"jsonl json yaml csv"}
 RUNS=${RUNS:-3}
-CORPUS=${CORPUS:-target/bench-corpus-$FILES}
+HTML=${HTML:-}
+if [ -n "$HTML" ]; then
+    CORPUS=${CORPUS:-target/bench-pages-$FILES}
+    kind=(--html)
+else
+    CORPUS=${CORPUS:-target/bench-corpus-$FILES}
+    kind=()
+fi
 
 cargo build --release --quiet
 cargo build --release --quiet --example corpus
 if [ ! -d "$CORPUS" ]; then
-    ./target/release/examples/corpus "$FILES" "$CORPUS" >&2
+    ./target/release/examples/corpus "$FILES" "$CORPUS" 25000 "${kind[@]}" >&2
 fi
 # %.0f, not %d: mawk prints integers above 2^31 as 2147483647.
 BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}')

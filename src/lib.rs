@@ -150,12 +150,14 @@ pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, 
             (decoded.text, records)
         }
         SourceFormat::Docx => {
-            let page = page::docx::read(bytes)?;
-            if page.text.trim().is_empty() {
+            let doc = page::docx::read(bytes)?;
+            if doc.page.text.trim().is_empty() {
                 return Err(PageError::NoText.into());
             }
-            let records = assemble::records(path, &page.text, "UTF-8", want, &mut diags)?;
-            (page.text, records)
+            let mut records = assemble::records(path, &doc.page.text, "UTF-8", want, &mut diags)?;
+            // Same offsets, lines counted by paragraph.
+            assemble::to_source(&doc.page, &doc.paragraphs, &mut records);
+            (doc.paragraphs, records)
         }
         SourceFormat::Html => {
             let decoded = decode::decode_html(bytes, config.encoding, &mut diags)?;

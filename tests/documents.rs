@@ -202,7 +202,9 @@ fn word_numbering_is_rendered_and_side_parts_stay_out() {
         // The style's list restarts its second level under the new first level.
         "（一）加强宣传引导",
         "意见征询&方案公示",
-        "联系人：祁红梅\n联系电话",
+        // The text positions are given in: a line break inside a paragraph is a space there,
+        // so that line N is paragraph N.
+        "联系人：祁红梅 联系电话",
     ] {
         assert!(x.text.contains(wanted), "{wanted:?} not in\n{}", x.text);
     }
@@ -364,6 +366,51 @@ fn validate_places_findings_in_the_page_source() {
     assert_eq!(
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(8), Some(8)),
+        "{line}"
+    );
+}
+
+#[test]
+fn validate_places_findings_in_word_documents_by_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = |label: &str, value: &str| {
+        format!(
+            "<w:tr><w:tc><w:p><w:r><w:t>{label}</w:t></w:r></w:p></w:tc>\
+             <w:tc><w:p><w:r><w:t>{value}</w:t></w:r></w:p></w:tc></w:tr>"
+        )
+    };
+    // A heading paragraph broken in two by a line break (one paragraph, two lines on the page),
+    // then a table: the date is in the fifth paragraph (a row is one), not on the sixth line.
+    let body = format!(
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:body><w:p><w:r><w:t>某县人民政府</w:t><w:br/><w:t>建议答复公开</w:t></w:r></w:p>\
+         <w:tbl>{}{}{}{}</w:tbl></w:body></w:document>",
+        row("建议号：", "第9号"),
+        row("标题：", "关于修缮古桥的建议"),
+        row("建议人：", "李四代表"),
+        row("答复日期：", "2023-02-30"),
+    );
+    std::fs::write(
+        dir.path().join("d.docx"),
+        docx(&[("word/document.xml", &body)]),
+    )
+    .unwrap();
+    let out = propex()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path().join("d.docx"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("2023-02-30"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let d: serde_json::Value = serde_json::from_str(line).unwrap();
+    // `答复日期： | ` is eight characters: the date is the ninth.
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(9)),
         "{line}"
     );
 }

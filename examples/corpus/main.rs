@@ -12,7 +12,7 @@ fn main() -> std::io::Result<()> {
     let html = args.iter().any(|a| a == "--html");
     args.retain(|a| a != "--html");
     let (Some(files), Some(dir)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: corpus FILES DIR [SIZE]");
+        eprintln!("usage: corpus FILES DIR [SIZE] [--html]");
         std::process::exit(2);
     };
     let files: usize = files.parse().expect("FILES is a number");

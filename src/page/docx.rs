@@ -23,8 +23,18 @@ pub fn is_docx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") && memchr::memmem::find(bytes, b"word/").is_some()
 }
 
-/// Reads a `.docx` into pipe text. Positions in it are lines of that text.
-pub fn read(bytes: &[u8]) -> Result<Page, PageError> {
+/// A Word document read: the pipe text the reader reads, and the same text with the line
+/// breaks inside paragraphs (`w:br`) turned into spaces, where line N is the document's Nth
+/// paragraph (a table row is one line): positions are given in that one. Both are the same
+/// length, so an offset in one is the same place in the other.
+#[derive(Debug)]
+pub struct Document {
+    pub page: Page,
+    pub paragraphs: String,
+}
+
+/// Reads a `.docx` into pipe text.
+pub fn read(bytes: &[u8]) -> Result<Document, PageError> {
     let bad = |e: &dyn std::fmt::Display| PageError::Docx(e.to_string());
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(&e))?;
     let main = part(&mut zip, "_rels/.rels")?
@@ -39,11 +49,19 @@ pub fn read(bytes: &[u8]) -> Result<Page, PageError> {
     if let Some(xml) = part(&mut zip, "word/styles.xml")? {
         numbering.read_styles(&xml).map_err(|e| bad(&e))?;
     }
-    let text = flatten(&document, &mut numbering)
+    let (text, soft) = flatten(&document, &mut numbering)
         .map_err(|e| PageError::Docx(format!("{main} is damaged: {e}")))?;
-    Ok(Page {
-        text,
-        map: Default::default(),
+    let mut paragraphs = text.clone().into_bytes();
+    for at in soft {
+        paragraphs[at] = b' ';
+    }
+    // Only ASCII line feeds became ASCII spaces: still UTF-8.
+    let paragraphs = String::from_utf8(paragraphs).unwrap_or_else(|_| text.clone());
+    let mut map = super::SourceMap::default();
+    map.copy(0, 0, text.len());
+    Ok(Document {
+        page: Page { text, map },
+        paragraphs,
     })
 }
 
@@ -478,10 +496,12 @@ struct Paragraph {
     text: String,
 }
 
-/// The body of `document.xml` as pipe text.
-fn flatten(xml: &str, numbering: &mut Numbering) -> Result<String, quick_xml::Error> {
+/// The body of `document.xml` as pipe text, and where it holds line breaks made inside a
+/// paragraph.
+fn flatten(xml: &str, numbering: &mut Numbering) -> Result<(String, Vec<usize>), quick_xml::Error> {
     let mut r = quick_xml::Reader::from_str(xml);
     let mut out = String::with_capacity(xml.len() / 4);
+    let mut soft = Vec::new();
     // Paragraphs open one inside another when a text box sits in a run.
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     // Per open table cell: where its text starts in `out`.
@@ -550,7 +570,7 @@ fn flatten(xml: &str, numbering: &mut Numbering) -> Result<String, quick_xml::Er
                     "numPr" => in_numpr = false,
                     "p" => {
                         if let Some(p) = paragraphs.pop() {
-                            write_paragraph(&mut out, p, numbering, !cells.is_empty());
+                            write_paragraph(&mut out, &mut soft, p, numbering, !cells.is_empty());
                         }
                     }
                     "tc" => {
@@ -583,10 +603,10 @@ fn flatten(xml: &str, numbering: &mut Numbering) -> Result<String, quick_xml::Er
         }
     }
     while let Some(p) = paragraphs.pop() {
-        write_paragraph(&mut out, p, numbering, false);
+        write_paragraph(&mut out, &mut soft, p, numbering, false);
     }
     line_break(&mut out);
-    Ok(out)
+    Ok((out, soft))
 }
 
 fn push(paragraphs: &mut [Paragraph], s: &str) {
@@ -602,7 +622,13 @@ fn line_break(out: &mut String) {
 }
 
 /// Writes a paragraph as a line (in a cell, as one line of the cell), its list label first.
-fn write_paragraph(out: &mut String, p: Paragraph, numbering: &mut Numbering, in_cell: bool) {
+fn write_paragraph(
+    out: &mut String,
+    soft: &mut Vec<usize>,
+    p: Paragraph,
+    numbering: &mut Numbering,
+    in_cell: bool,
+) {
     let (style_num, style_level) = p
         .style
         .as_deref()
@@ -622,6 +648,7 @@ fn write_paragraph(out: &mut String, p: Paragraph, numbering: &mut Numbering, in
         out.push('\n');
     }
     out.push_str(label.as_deref().unwrap_or(""));
+    soft.extend(text.match_indices('\n').map(|(i, _)| out.len() + i));
     out.push_str(&text);
     if !in_cell {
         out.push('\n');
