@@ -35,6 +35,13 @@ for k, tag in ((20000, "n"), (80000, "4n")):
 for k, tag in ((50000, "n"), (200000, "4n")):
     # validate: deeply nested JSON
     open(f"{d}/deep_{tag}.json", "w").write("[" * k + "]" * k)
+    # extract: pages nested k deep (the HTML5 tree builder searches its stack of open elements
+    # for many tags; the page reader walks tables inside tables)
+    body = "<p>您提出的建议收悉，现答复如下：加强管理，落实责任。</p>"
+    open(f"{d}/divs_{tag}.html", "w").write("<body>" + "<div>" * k + body + "</div>" * k)
+    open(f"{d}/lists_{tag}.html", "w").write("<body>" + "<ul><li>联系人：" * k + body)
+    open(f"{d}/tables_{tag}.html", "w").write(
+        "<body>" + "<table><tr><td>标题：</td><td>" * k + body + "</td></tr></table>" * k)
 EOF
 
 # Converted forms of the long outline: validate places each finding by its key path.
@@ -83,6 +90,10 @@ check "extract -q: many bare cells" extract bare_n.txt bare_4n.txt -q
 check "extract: many bare cells" extract bare_n.txt bare_4n.txt
 # --spans on one long line of many measures: each span's column is counted once, in order.
 check "extract --spans: one long letter" extract outline_n.txt outline_4n.txt -q -f jsonl --spans
+# Pages nested deeper than any real one: past a depth, tags are blanked before the parse.
+check "extract: divs nested deep" extract divs_n.html divs_4n.html -q
+check "extract: lists nested deep" extract lists_n.html lists_4n.html -q
+check "extract: tables nested deep" extract tables_n.html tables_4n.html -q
 # review: the page of a long letter (spans, diagnostics, one JSON block).
 check "review: one long letter" review outline_n.txt outline_4n.txt
 

@@ -15,9 +15,7 @@
 //! from the one before it, and its characters are matched one by one (entities and line ends
 //! skipped) to map the flattened text back to the source.
 
-use std::collections::HashSet;
-
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{HashMap, HashSet};
 
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
@@ -255,6 +253,9 @@ fn html_space(c: char) -> bool {
 /// Flattens a page (its decoded source) into pipe text. Never fails: markup that makes no
 /// sense is read as browsers read it, and a page without text gives an empty text.
 pub fn flatten(source: &str) -> Page {
+    // Same length, same offsets: what is read from it is placed in the page as it is.
+    let shallow = super::nesting::shallow(source);
+    let source: &str = &shallow;
     let doc = Html::parse_document(source);
     let starts = locate_text(&doc, source);
     let hidden = Hidden::of(&doc);
@@ -316,10 +317,10 @@ fn body(doc: &Html) -> ElementRef<'_> {
 /// rare ones the parser moves), so each is looked for after the one before, by its first few
 /// characters that no entity could have written. The searches together read at most a few
 /// times the page: a node not found is placed where the last one ended.
-fn locate_text(doc: &Html, source: &str) -> FxHashMap<NodeId, usize> {
+fn locate_text(doc: &Html, source: &str) -> HashMap<NodeId, usize> {
     const WINDOW: usize = 1 << 20;
     let mut budget = source.len().saturating_mul(4) + WINDOW;
-    let mut starts = FxHashMap::default();
+    let mut starts = HashMap::new();
     let mut cursor = 0;
     for node in doc.tree.root().descendants() {
         let Node::Text(t) = node.value() else {
@@ -410,8 +411,8 @@ fn prose(t: &str) -> (usize, usize) {
 
 /// The element that holds the page's letter: the best-scoring container of paragraphs.
 fn main_content<'a>(root: ElementRef<'a>, hidden: &Hidden) -> ElementRef<'a> {
-    let mut scores: FxHashMap<NodeId, f64> = FxHashMap::default();
-    let mut tallies: FxHashMap<NodeId, Tally> = FxHashMap::default();
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut tallies: HashMap<NodeId, Tally> = HashMap::new();
     let mut stack: Vec<(NodeId, bool, Tally)> = Vec::new();
     let mut skipping = 0usize;
     let mut in_link = 0usize;
@@ -556,24 +557,32 @@ fn main_content<'a>(root: ElementRef<'a>, hidden: &Hidden) -> ElementRef<'a> {
 /// paragraphs are turned away without being copied whole).
 fn text_upto(el: ElementRef<'_>, max: usize) -> Option<String> {
     let mut out = String::new();
-    for t in el.text() {
-        if out.len() + t.len() > max {
+    // An element of more nodes than that is no label or title, however little text it has.
+    for (n, node) in el.descendants().enumerate() {
+        if n == max {
             return None;
         }
-        out.push_str(t);
+        if let Node::Text(t) = node.value() {
+            if out.len() + t.len() > max {
+                return None;
+            }
+            out.push_str(t);
+        }
     }
     Some(out)
 }
 
 /// The first `max` bytes or so of an element's text (whole pieces, so never cut inside a
-/// character).
+/// character), read from at most `max` nodes.
 fn text_prefix(el: ElementRef<'_>, max: usize) -> String {
     let mut out = String::new();
-    for t in el.text() {
+    for node in el.descendants().take(max) {
         if out.len() >= max {
             break;
         }
-        out.push_str(t);
+        if let Node::Text(t) = node.value() {
+            out.push_str(t);
+        }
     }
     out
 }
@@ -581,18 +590,25 @@ fn text_prefix(el: ElementRef<'_>, max: usize) -> String {
 /// How many cells of a table (or `dl`) are known labels: its own cells, not those of tables
 /// inside them.
 fn label_cells(table: ElementRef<'_>) -> usize {
-    table
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|c| is_cell(c.value().name()))
-        .filter(|c| {
-            c.ancestors()
-                .filter_map(ElementRef::wrap)
-                .find(|a| matches!(a.value().name(), "table" | "dl"))
-                .is_some_and(|a| a.id() == table.id())
-        })
-        .filter(|c| text_upto(*c, 96).is_some_and(|t| is_label(&t)))
-        .count()
+    let mut count = 0;
+    let mut stack: Vec<ego_tree::NodeRef<'_, Node>> = table.children().collect();
+    stack.reverse();
+    while let Some(node) = stack.pop() {
+        if let Some(el) = ElementRef::wrap(node) {
+            let name = el.value().name();
+            // A table of its own: its cells are its own, and it is not walked.
+            if matches!(name, "table" | "dl") {
+                continue;
+            }
+            if is_cell(name) && text_upto(el, 96).is_some_and(|t| is_label(&t)) {
+                count += 1;
+            }
+        }
+        let at = stack.len();
+        stack.extend(node.children());
+        stack[at..].reverse();
+    }
+    count
 }
 
 /// A table of label and value cells is read as cells; any other (a page laid out in table
@@ -679,13 +695,31 @@ fn heading<'a>(
     hidden: &Hidden,
 ) -> Option<ElementRef<'a>> {
     let mut found = None;
-    for node in root.descendants() {
+    // The dropped element the walk is inside, if any: what it holds is never the heading.
+    let mut dropped: Option<NodeId> = None;
+    for edge in root.traverse() {
+        let node = match edge {
+            Edge::Open(node) => node,
+            Edge::Close(node) => {
+                if dropped == Some(node.id()) {
+                    dropped = None;
+                }
+                continue;
+            }
+        };
         if node.id() == content.id() {
             break;
         }
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
+        if dropped.is_some() {
+            continue;
+        }
+        if hidden.dropped(el.value()) {
+            dropped = Some(node.id());
+            continue;
+        }
         let name = el.value().name();
         let titled = matches!(name, "h1" | "h2" | "h3")
             || el.value().attrs().any(|(k, v)| {
@@ -694,13 +728,7 @@ fn heading<'a>(
                         .windows(5)
                         .any(|w| w.eq_ignore_ascii_case(b"title"))
             });
-        if titled
-            && !el
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .any(|a| hidden.dropped(a.value()))
-            && text_upto(el, 400).is_some_and(|t| letter::is_title_end(&collapse(&t)))
-        {
+        if titled && text_upto(el, 400).is_some_and(|t| letter::is_title_end(&collapse(&t))) {
             found = Some(el);
         }
     }
@@ -716,7 +744,7 @@ enum Gap {
 
 struct Writer<'a> {
     source: &'a str,
-    starts: &'a FxHashMap<NodeId, usize>,
+    starts: &'a HashMap<NodeId, usize>,
     hidden: &'a Hidden,
     /// The page's heading, written before the first text of the content that is not in a
     /// label row or cell.
@@ -733,7 +761,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(source: &'a str, starts: &'a FxHashMap<NodeId, usize>, hidden: &'a Hidden) -> Self {
+    fn new(source: &'a str, starts: &'a HashMap<NodeId, usize>, hidden: &'a Hidden) -> Self {
         Writer {
             source,
             starts,
@@ -775,7 +803,7 @@ impl<'a> Writer<'a> {
 
     /// Label tables and label lines outside the content, in page order, as cells.
     fn label_rows(&mut self, root: ElementRef<'_>, content: NodeId) {
-        let holders: FxHashSet<NodeId> = root
+        let holders: HashSet<NodeId> = root
             .tree()
             .get(content)
             .map(|c| c.ancestors().map(|a| a.id()).collect())

@@ -7,6 +7,7 @@
 
 pub(crate) mod docx;
 pub(crate) mod html;
+pub(crate) mod nesting;
 
 use std::str::FromStr;
 
