@@ -44,7 +44,134 @@ pub fn paragraphs(text: &str, base: usize) -> Vec<Para<'_>> {
     for (at, line) in scan::lines(text) {
         split_line(line, base + at, &mut out);
     }
+    // A text on one line is a cell a crawl flattened. One whose items it set apart with spaces
+    // is split already; one that joined them with nothing left every item after the first
+    // inside a paragraph. A letter over several lines has its paragraphs, and is left alone.
+    if !scan::has_newline(text) && !out.iter().skip(1).any(|p| marker(p.text).is_some()) {
+        Outline::default().split_fused(&mut out);
+    }
     out
+}
+
+/// A closing that thanks someone thanks the reader (`感谢您…`, `谢谢你们…`); `感谢省厅的支持，…`
+/// inside an item thanks someone else and goes on.
+fn thanks_the_reader(closing: &str) -> bool {
+    let sentence = find_full_stop(closing).map_or(closing, |end| &closing[..end]);
+    !(sentence.contains('感') || sentence.contains('谢') || sentence.contains('謝'))
+        || sentence.contains(['您', '你', '贵', '貴'])
+}
+
+/// The outline read so far, to find items that a crawl joined to the text before them without
+/// a space (`…如下:(一)开展排查。(二)完善设施。感谢您…。县交通局 2023年7月20日`).
+#[derive(Default)]
+struct Outline {
+    /// The last number seen at each level, outermost first.
+    last: [Option<u32>; 5],
+}
+
+impl Outline {
+    /// Records a marker at a paragraph's start: later levels start again.
+    fn saw(&mut self, m: &Marker<'_>) {
+        let i = m.level as usize;
+        self.last[i] = Some(m.number);
+        self.last[i + 1..].iter_mut().for_each(|l| *l = None);
+    }
+
+    /// Whether a marker fused after a sentence end goes on the outline: the next number of a
+    /// level in use, or the first of a level below the innermost in use. Anything else (a
+    /// `(1)` in running text, a quantity) stays text.
+    fn continues(&self, m: &Marker<'_>) -> bool {
+        let i = m.level as usize;
+        self.last[i].is_some_and(|n| n + 1 == m.number)
+            || (m.number == 1
+                && self
+                    .last
+                    .iter()
+                    .rposition(Option::is_some)
+                    .is_some_and(|deepest| deepest < i))
+    }
+
+    /// Cuts the paragraphs where an item, or the closing and signature after
+    /// the last item, is fused to the sentence before it; each piece is split again at spaces
+    /// (a signature's date after its unit).
+    fn split_fused<'t>(&mut self, out: &mut Vec<Para<'t>>) {
+        let mut k = 0;
+        while k < out.len() {
+            let p = out[k];
+            if let Some(m) = marker(p.text) {
+                self.saw(&m);
+            }
+            let cuts = self.cuts(p.text);
+            if cuts.is_empty() {
+                k += 1;
+                continue;
+            }
+            let mut pieces = Vec::new();
+            let mut from = 0;
+            for cut in cuts.into_iter().chain(std::iter::once(p.text.len())) {
+                split_line(&p.text[from..cut], p.start + from, &mut pieces);
+                from = cut;
+            }
+            let n = pieces.len();
+            out.splice(k..k + 1, pieces);
+            k += n;
+        }
+    }
+
+    /// Where to cut one paragraph: after `如下:` before a first item, after a `。` before an item
+    /// that goes on the outline, and, once in an outline, before a short closing at the end
+    /// and the signing unit after it.
+    fn cuts(&mut self, t: &str) -> Vec<usize> {
+        let mut cuts = Vec::new();
+        // The opening comes before the outline and near the text's start, and names its answer
+        // in its first sentences: only there is `如下` looked for.
+        let look = self.last.iter().all(Option::is_none);
+        if let Some(at) = look
+            .then(|| crate::vocab::head(t, 600).find("如下"))
+            .flatten()
+        {
+            let after = &t[at + "如下".len()..];
+            if let Some(colon) = after.chars().next().filter(|c| matches!(c, ':' | '：')) {
+                let end = at + "如下".len() + colon.len_utf8();
+                if let Some(m) = marker(&t[end..]).filter(|m| m.number == 1) {
+                    self.saw(&m);
+                    cuts.push(end);
+                }
+            }
+        }
+        if self.last.iter().all(Option::is_none) {
+            return cuts;
+        }
+        let mut closed = false;
+        let mut from = cuts.last().copied().unwrap_or(0);
+        while let Some(k) = find_full_stop(&t[from..]) {
+            let end = from + k + '。'.len_utf8();
+            from = end;
+            let rest = &t[end..];
+            if closed {
+                // Only the signing unit may follow the closing: up to a space or the end.
+                let unit = rest.split(char::is_whitespace).next().unwrap_or("");
+                if crate::vocab::letter::is_unit(unit) {
+                    cuts.push(end);
+                    break;
+                }
+                continue;
+            }
+            if let Some(m) = marker(rest) {
+                if self.continues(&m) {
+                    self.saw(&m);
+                    cuts.push(end);
+                }
+            } else if rest.len() <= 360
+                && crate::vocab::letter::is_closing(rest)
+                && thanks_the_reader(rest)
+            {
+                cuts.push(end);
+                closed = true;
+            }
+        }
+        cuts
+    }
 }
 
 fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
@@ -437,6 +564,47 @@ mod tests {
             vec!["第一段", "第二段"]
         );
         assert_eq!(texts("联系人: 张三"), vec!["联系人: 张三"]);
+    }
+
+    /// Crawls that join paragraphs with no space: items, and the closing and signature after
+    /// the last one, start paragraphs only where the outline shows them.
+    #[test]
+    fn fused_items_break_where_the_outline_goes_on() {
+        assert_eq!(
+            texts(
+                "现答复如下:(一)排查。1.抽检。2.加密。(二)改造。感谢您的关心。某县水利局 2023年8月2日"
+            ),
+            vec![
+                "现答复如下:",
+                "(一)排查。",
+                "1.抽检。",
+                "2.加密。",
+                "(二)改造。",
+                "感谢您的关心。",
+                "某县水利局",
+                "2023年8月2日"
+            ]
+        );
+        assert_eq!(
+            texts("(三)健全机制。(1)水费公示;(2)基金专户。"),
+            vec!["(三)健全机制。", "(1)水费公示;(2)基金专户。"]
+        );
+        assert_eq!(
+            texts("一、已完成汰换。二、持续争取经费。"),
+            vec!["一、已完成汰换。", "二、持续争取经费。"]
+        );
+        // Text, not items: a list inside a sentence, a number out of sequence, a quantity,
+        // an item outside any outline, a closing word in the middle of an item.
+        for t in [
+            "(三)健全机制,(1)水费公示;(2)基金专户。",
+            "一、已完成汰换。三、持续争取经费。",
+            "1.资金到位。2.5万元用于维修。",
+            "今年完成改造。2.持续推进。",
+            "一、加强合作。感谢省厅的支持。",
+            "一、加强合作。感谢省厅给予的大力支持，我们已建立会商机制，每季度召开一次联席会议，研究解决工作中的问题，推动各项措施落地见效，取得了明显成效，群众满意度不断提升，相关经验做法得到上级肯定。",
+        ] {
+            assert_eq!(texts(t), vec![t], "{t}");
+        }
     }
 
     /// The byte-level whitespace scan agrees with `char::is_whitespace` on any text.

@@ -416,7 +416,7 @@ fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
     });
     static PROPOSER_S: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"人大|代表").unwrap());
     static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(提案|建议|建議)(?:的?(?:答复|答覆|回复|回覆|复函|復函)|已?收悉|已收到)|第\s*[0-9０-９]+\s*[号號]\s*(提案|建议|建議)|(政协|政協)|(人大|人民代表大会)")
+        Regex::new(r"(提案|建议|建議)(?:的?(?:答复|答覆|回复|回覆|复函|復函)|已?收悉|已收到|已?[转轉]交|已?交由|已?[转轉][来來]|已?交[办辦])|第\s*[0-9０-９]+\s*[号號]\s*(提案|建议|建議)|(政协|政協)|(人大|人民代表大会)")
             .unwrap()
     });
     let one = |k: Kind| Some(k);

@@ -127,10 +127,11 @@ static CO_UNIT_BODY: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// `就致公党提出的`, `对张三委员提出的`: who filed the proposal, as an opening names it.
+/// `就致公党提出的`, `对张三委员提出的`, or at the opening's start `张三委员提出的`: who filed
+/// the proposal, as an opening names it.
 static NAMED_PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:就|对|對|由)\s*([^，,。：:；;\s《“「]{2,24}?)\s*(?:所|领衔|領銜|联名|聯名)?提出的",
+        r"(?:^|就|对|對|由|[转轉][来來交]的)\s*([^，,。：:；;\s《“「]{2,24}?)\s*(?:所|领衔|領銜|联名|聯名)?提出的",
     )
     .unwrap()
 });
@@ -253,8 +254,11 @@ pub fn parse(
     if parsed.co_unit {
         parsed.named_proposer = parsed.opening.as_deref().and_then(|o| {
             NAMED_PROPOSER
-                .captures(vocab::head(o, 600))
-                .map(|c| c[1].trim().to_string())
+                .captures_iter(vocab::head(o, 600))
+                .filter_map(|c| c.get(1).map(|m| m.as_str().trim()))
+                // `你单位提出的`, `我局提出的`: the reader or the writer, not who filed it.
+                .find(|name| !name.starts_with(['您', '你', '贵', '貴', '我']))
+                .map(str::to_string)
         });
     }
     parsed.pieces = pieces.into_sorted();

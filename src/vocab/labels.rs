@@ -58,6 +58,10 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
     ("提案委员", Field::Proposer, P),
     ("委员", Field::Proposer, P),
     ("委员姓名", Field::Proposer, P),
+    // Taiwan councils (議員 folds to 议员): councillors file both 提案 and 建議, so the label
+    // says nothing of the kind.
+    ("议员", Field::Proposer, N),
+    ("提案议员", Field::Proposer, P),
     ("建议人", Field::Proposer, S),
     ("建议者", Field::Proposer, S),
     ("代表", Field::Proposer, S),

@@ -237,6 +237,27 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
             });
         }
     }
+    // Run into the opening after a space instead of a colon, as crawls join a salutation line
+    // to the next (`张三委员 您提出的…`): the words after the space must be the opening itself,
+    // addressed to the reader, or any short line with a title word would pass.
+    if let Some(gap) = super::head(body, 120).find([' ', '\u{3000}', '\u{a0}']) {
+        let name = &body[..gap];
+        let rest = body[gap..].trim_start();
+        if short(name)
+            && not_a_label(name)
+            && PERSON_TITLES
+                .iter()
+                .chain(BODY_ENDS)
+                .any(|e| name.ends_with(e))
+            && rest.starts_with(['您', '你', '贵', '貴'])
+            && OPENING.find(super::head(rest, 600)).is_some()
+        {
+            return Some(Salutation {
+                name: from..from + name.len(),
+                rest: Some(t.len() - rest.len()),
+            });
+        }
+    }
     // No colon: only a short name ending like an addressee, right before the opening.
     let opens = next.is_some_and(|n| opens(n) || n.starts_with("您好") || n.starts_with("你好"));
     if short(body)
@@ -774,6 +795,12 @@ static TITLE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A quoted title acknowledged right after it: `《…》（第5号）收悉`.
+static ACKNOWLEDGED_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[《“「][^《》“”「」\n]{2,120}[》”」]\s*(?:[（(]\s*第?\s*[0-9０-９A-Za-z]+\s*[号號]\s*[)）])?\s*(?:提案|建议|建議|议案|議案)?\s*(?:已?收悉|敬悉|已?收到)")
+        .unwrap()
+});
+
 /// What may follow a bare title's kind word: the kind word again or another (`的建议提案`,
 /// `建议议`), a number in brackets, then `收悉`, `敬悉`, `我们`, a comma … (anchored: it is tried
 /// right after a candidate end).
@@ -804,10 +831,15 @@ const MAX_TITLE_CHARS: usize = 120;
 pub fn title_in_opening(t: &str) -> Option<String> {
     // The title sits in the opening's first sentences.
     let head = super::head(t, 480);
-    let title = TITLE_LEAD.find_iter(head).find_map(|m| {
+    let Some(title) = TITLE_LEAD.find_iter(head).find_map(|m| {
         let title = title_after(head, m.end())?.trim();
         (title.chars().nth(1).is_some()).then_some(title)
-    })?;
+    }) else {
+        // No verb before it (`第209号建议《关于…的建议》收悉`, `《…》（第5号）收悉`): a quoted
+        // title the next words acknowledge, if it reads as a proposal's title.
+        let c = ACKNOWLEDGED_QUOTE.captures(head)?;
+        return quoted_title(c.get(0)?.as_str());
+    };
     (title.chars().count() <= MAX_TITLE_CHARS).then(|| title.to_string())
 }
 
@@ -1123,6 +1155,14 @@ mod tests {
         assert!(t[s.rest.unwrap()..].starts_with("你提出的"));
         assert_eq!(salutation("反馈时间:", Some("您提出的建议收悉")), None);
         assert_eq!(salutation("联系人:", None), None);
+        // A crawl that joined the salutation line to the opening with a space.
+        let t = "尊敬的周八委员　您提出的《关于修路的提案》收悉。现答复如下：";
+        let s = salutation(t, None).unwrap();
+        assert_eq!(&t[s.name.clone()], "周八委员");
+        assert!(t[s.rest.unwrap()..].starts_with("您提出的"));
+        // A space after a title word that is not followed by the opening addresses no one.
+        assert_eq!(salutation("区人大代表 建议办理工作会议召开", None), None);
+        assert_eq!(salutation("政协委员 你们好好学习。", None), None);
     }
 
     #[test]
@@ -1366,8 +1406,25 @@ mod tests {
                 "您们提出的关于关于解决集镇供水的建议”(第31号),会后转交我局办理。",
                 "关于解决集镇供水的建议",
             ),
+            // no verb before the title: it stands before the words that acknowledge it
+            (
+                "区人大三次会议第209号建议《关于扶持家庭农场的建议》收悉。现答复如下：",
+                "关于扶持家庭农场的建议",
+            ),
+            (
+                "《关于规范摊点经营的提案》（第8号）收悉，经研究，现答复如下：",
+                "关于规范摊点经营的提案",
+            ),
         ] {
             assert_eq!(title_in_opening(t).as_deref(), Some(want), "{t}");
+        }
+        // A quote that is no proposal's title, or stands after the acknowledgement, is not one.
+        for t in [
+            "“十四五”期间的工作已收悉。",
+            "来信收悉。我们将按照《关于加强城市管理的意见》办理。",
+            "根据《关于加强城市管理的意见》，您提出的建议收悉。",
+        ] {
+            assert_eq!(title_in_opening(t), None, "{t}");
         }
     }
 
