@@ -217,19 +217,21 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
             });
         }
     }
-    // Run into the opening on one line: `张三代表:你提出的…`.
-    if let Some(colon) = super::head(body, 120).find([':', '：']) {
-        let name = body[..colon].trim_end();
-        let after = colon + body[colon..].chars().next().map_or(1, char::len_utf8);
-        let rest = &body[after..];
-        if short(name)
+    // A name that runs into the opening on the same line.
+    let addressee = |name: &str| {
+        short(name)
             && not_a_label(name)
             && PERSON_TITLES
                 .iter()
                 .chain(BODY_ENDS)
                 .any(|e| name.ends_with(e))
-            && opens(rest)
-        {
+    };
+    // Run into the opening on one line: `张三代表:你提出的…`.
+    if let Some(colon) = super::head(body, 120).find([':', '：']) {
+        let name = body[..colon].trim_end();
+        let after = colon + body[colon..].chars().next().map_or(1, char::len_utf8);
+        let rest = &body[after..];
+        if addressee(name) && opens(rest) {
             let lead = rest.len() - rest.trim_start().len();
             return Some(Salutation {
                 name: from..from + name.len(),
@@ -243,12 +245,7 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
     if let Some(gap) = super::head(body, 120).find([' ', '\u{3000}', '\u{a0}']) {
         let name = &body[..gap];
         let rest = body[gap..].trim_start();
-        if short(name)
-            && not_a_label(name)
-            && PERSON_TITLES
-                .iter()
-                .chain(BODY_ENDS)
-                .any(|e| name.ends_with(e))
+        if addressee(name)
             && rest.starts_with(['您', '你', '贵', '貴'])
             && OPENING.find(super::head(rest, 600)).is_some()
         {
