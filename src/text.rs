@@ -53,6 +53,10 @@ pub fn paragraphs(text: &str, base: usize) -> Vec<Para<'_>> {
     out
 }
 
+/// How far from a one-line reply's end a fused closing may start: a thank-you or 特此答复,
+/// the signing unit and the date.
+const CLOSING_TAIL: usize = 360;
+
 /// A closing that thanks someone thanks the reader (`感谢您…`, `谢谢你们…`); `感谢省厅的支持，…`
 /// inside an item thanks someone else and goes on.
 fn thanks_the_reader(closing: &str) -> bool {
@@ -119,8 +123,8 @@ impl Outline {
     }
 
     /// Where to cut one paragraph: after `如下:` before a first item, after a `。` before an item
-    /// that goes on the outline, and, once in an outline, before a short closing at the end
-    /// and the signing unit after it.
+    /// that goes on the outline, and before a closing that thanks the reader at the end and the
+    /// signing unit after it.
     fn cuts(&mut self, t: &str) -> Vec<usize> {
         let mut cuts = Vec::new();
         // The opening comes before the outline and near the text's start, and names its answer
@@ -139,11 +143,16 @@ impl Outline {
                 }
             }
         }
-        if self.last.iter().all(Option::is_none) {
-            return cuts;
-        }
         let mut closed = false;
         let mut from = cuts.last().copied().unwrap_or(0);
+        if self.last.iter().all(Option::is_none) {
+            // No outline: only a closing and signature at the end can be cut off.
+            let mut tail = t.len().saturating_sub(CLOSING_TAIL).max(from);
+            while !t.is_char_boundary(tail) {
+                tail += 1;
+            }
+            from = tail;
+        }
         while let Some(k) = find_full_stop(&t[from..]) {
             let end = from + k + '。'.len_utf8();
             from = end;
@@ -162,7 +171,7 @@ impl Outline {
                     self.saw(&m);
                     cuts.push(end);
                 }
-            } else if rest.len() <= 360
+            } else if rest.len() <= CLOSING_TAIL
                 && crate::vocab::letter::is_closing(rest)
                 && thanks_the_reader(rest)
             {
@@ -588,6 +597,15 @@ mod tests {
         assert_eq!(
             texts("(三)健全机制。(1)水费公示;(2)基金专户。"),
             vec!["(三)健全机制。", "(1)水费公示;(2)基金专户。"]
+        );
+        assert_eq!(
+            texts("现答复如下：我队已排查小区420个。感谢您的支持。某市消防救援支队 2023年6月15日"),
+            vec![
+                "现答复如下：我队已排查小区420个。",
+                "感谢您的支持。",
+                "某市消防救援支队",
+                "2023年6月15日"
+            ]
         );
         assert_eq!(
             texts("一、已完成汰换。二、持续争取经费。"),

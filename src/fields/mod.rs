@@ -610,14 +610,16 @@ pub fn typed<'t>(raw: &RawRecord<'t>, diags: &mut Collector) -> Table<'t> {
             });
 
     let mut units = Units::default();
+    // A 主办 cell can hold the 协办 units too (`主办:甲局;协办:乙局`, when the label is the
+    // cell's first word): roles written inside a value count wherever it stands.
     for v in &raw.units {
-        split_roles(v.text, &mut units);
+        split_roles(v.text, true, &mut units);
     }
     for v in &raw.lead {
-        units.lead.extend(split_units(v.text));
+        split_roles(v.text, true, &mut units);
     }
     for v in &raw.assisting {
-        units.assisting.extend(split_units(v.text));
+        split_roles(v.text, false, &mut units);
     }
 
     let long_text = |vals: &[Value<'t>]| -> Vec<Para<'t>> {
@@ -735,7 +737,7 @@ pub fn has_empty_unit(s: &str) -> bool {
 
 /// The value of 承办单位: roles may be written inside (`主办:甲局；协办:乙局、丙局`, or
 /// `甲局（主办）、乙局（协办）`); without roles every unit named is a lead unit.
-fn split_roles(s: &str, units: &mut Units) {
+fn split_roles(s: &str, lead_first: bool, units: &mut Units) {
     static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(主[办辦](?:单位|單位|部门)?|牵头(?:单位|部门)?|[协協][办辦](?:单位|單位|部门)?|[会會][办辦](?:单位|單位)?|分[办辦](?:单位|單位)?|配合单位)\s*[:：]").unwrap()
     });
@@ -745,18 +747,28 @@ fn split_roles(s: &str, units: &mut Units) {
     let lead_role = |r: &str| r.starts_with('主') || r.starts_with('牵');
 
     let roles: Vec<_> = ROLE.captures_iter(s).collect();
+    // Names before any role are the cell's own: lead for 承办单位 and 主办, co-units for 协办.
+    let untagged = |units: &mut Units, u: String| {
+        if lead_first {
+            units.lead.push(u)
+        } else {
+            units.assisting.push(u)
+        }
+    };
     if roles.is_empty() {
         for u in split_units(s) {
             match TAGGED.captures(&u) {
                 Some(c) if lead_role(&c[2]) => units.lead.push(c[1].to_string()),
                 Some(c) => units.assisting.push(c[1].to_string()),
-                None => units.lead.push(u),
+                None => untagged(units, u),
             }
         }
         return;
     }
     let first = roles[0].get(0).map_or(0, |m| m.start());
-    units.lead.extend(split_units(&s[..first]));
+    for u in split_units(&s[..first]) {
+        untagged(units, u);
+    }
     for (i, cap) in roles.iter().enumerate() {
         let whole = cap.get(0).expect("group 0 always matches");
         let end = roles
@@ -851,13 +863,21 @@ mod tests {
     #[test]
     fn units_with_roles_inside() {
         let mut u = Units::default();
-        split_roles("主办:科技局；协办:财政局、人社局", &mut u);
+        split_roles("主办:科技局；协办:财政局、人社局", true, &mut u);
         assert_eq!(u.lead, vec!["科技局"]);
         assert_eq!(u.assisting, vec!["财政局", "人社局"]);
         let mut u = Units::default();
-        split_roles("教育局（主办）、体育局(协办)、卫健委", &mut u);
+        split_roles("教育局（主办）、体育局(协办)、卫健委", true, &mut u);
         assert_eq!(u.lead, vec!["教育局", "卫健委"]);
         assert_eq!(u.assisting, vec!["体育局"]);
+        // A 协办 cell's own names are co-units; a 主办 value can name its 协办 units.
+        let mut u = Units::default();
+        split_roles("财政局、人社局", false, &mut u);
+        assert_eq!((u.lead.len(), u.assisting.len()), (0, 2));
+        let mut u = Units::default();
+        split_roles("消防救援支队；协办：住建局、城管局", true, &mut u);
+        assert_eq!(u.lead, vec!["消防救援支队"]);
+        assert_eq!(u.assisting, vec!["住建局", "城管局"]);
         assert!(has_empty_unit("甲局、、乙局"));
         assert!(!has_empty_unit("甲局、乙局、"));
     }

@@ -491,6 +491,11 @@ fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
             break;
         } else if let Some(item) = foot_line(t, era) {
             item
+        } else if let Some(n) = attachment_list(&paras[..i]) {
+            // `附件：1.…` and the items under it: notes, not the outline's last items.
+            items.extend((0..n).map(|_| Tail::Note { known: true }));
+            i -= n;
+            continue;
         } else if t.chars().count() <= NOTE_CHARS && text::marker(t).is_none() && !sentence(t) {
             Tail::Note { known: false }
         } else {
@@ -506,6 +511,24 @@ fn read_tail(paras: &[Para<'_>], era: &dyn EraSource) -> (usize, Vec<Tail>) {
     }
     items.reverse();
     (i, items)
+}
+
+/// How many paragraphs at the end of `paras` are an attachment list: a `附件：` line and the
+/// short numbered lines under it (`2.问题清单`), if they end there.
+fn attachment_list(paras: &[Para<'_>]) -> Option<usize> {
+    let items = paras
+        .iter()
+        .rev()
+        .take(20)
+        .take_while(|p| {
+            p.text.chars().count() <= NOTE_CHARS
+                && text::marker(p.text).is_some()
+                && !sentence(p.text)
+        })
+        .count();
+    let head = paras.len().checked_sub(items + 1)?;
+    (items > 0 && letter::is_note(paras[head].text) && paras[head].text.contains('附'))
+        .then_some(items + 1)
 }
 
 /// Whether a line reads as a sentence of the body: it ends like one, or runs on past a comma.

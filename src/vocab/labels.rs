@@ -66,6 +66,8 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
     ("建议者", Field::Proposer, S),
     ("代表", Field::Proposer, S),
     ("代表姓名", Field::Proposer, S),
+    // A record table's only person is who filed it (a contact's name has its own label).
+    ("姓名", Field::Proposer, N),
     ("领衔代表", Field::Proposer, S),
     ("提建议代表", Field::Proposer, S),
     ("建议/提案号", Field::Number, N),

@@ -326,6 +326,8 @@ pub const CONTACT_LABELS: &[&str] = &[
     "承办人及联系电话",
     "联系人及联系电话",
     "联系人及电话",
+    "联系人姓名",
+    "承办人姓名",
     "联系人",
     "聯絡人",
     "聯繫人",
@@ -334,6 +336,7 @@ pub const CONTACT_LABELS: &[&str] = &[
     "承辦人",
     "经办人",
     "經辦人",
+    "姓名",
     "联系电话",
     "聯絡電話",
     "聯繫電話",
@@ -422,7 +425,15 @@ pub fn contact(t: &str) -> Option<Vec<(ContactRole, Span)>> {
         }
         let has = |w: &[&str]| w.iter().any(|x| label.contains(x));
         let names_unit = has(&["单位", "單位"]);
-        let names_person = has(&["联系人", "聯系人", "聯繫人", "聯絡人", "承办人", "承辦人"]);
+        let names_person = has(&[
+            "联系人",
+            "聯系人",
+            "聯繫人",
+            "聯絡人",
+            "承办人",
+            "承辦人",
+            "姓名",
+        ]);
         let names_phone = has(&["电话", "電話", "手机", "手機", "方式"]);
         let mut value = value;
         if names_unit {
@@ -792,9 +803,10 @@ static TITLE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// A quoted title acknowledged right after it: `《…》（第5号）收悉`.
+/// A quoted title acknowledged right after it: `《…》（第5号）收悉`, `《…》已转交我局`,
+/// `现将《…》办理情况答复如下`.
 static ACKNOWLEDGED_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[《“「][^《》“”「」\n]{2,120}[》”」]\s*(?:[（(]\s*第?\s*[0-9０-９A-Za-z]+\s*[号號]\s*[)）])?\s*(?:提案|建议|建議|议案|議案)?\s*(?:已?收悉|敬悉|已?收到)")
+    Regex::new(r"[《“「][^《》“”「」\n]{2,120}[》”」]\s*(?:[（(]\s*第?\s*[0-9０-９A-Za-z]+\s*[号號]\s*[)）])?\s*(?:提案|建议|建議|议案|議案)?\s*(?:已?收悉|敬悉|已?收到|已?[转轉]交|已?交由|的?[办辦]理情[况況])")
         .unwrap()
 });
 
@@ -1411,6 +1423,10 @@ mod tests {
             (
                 "《关于规范摊点经营的提案》（第8号）收悉，经研究，现答复如下：",
                 "关于规范摊点经营的提案",
+            ),
+            (
+                "现将《关于加快智慧社区建设的建议》（第88号）办理情况答复如下：",
+                "关于加快智慧社区建设的建议",
             ),
         ] {
             assert_eq!(title_in_opening(t).as_deref(), Some(want), "{t}");

@@ -258,12 +258,16 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                 ),
                 Part::Frame => {
                     let mut rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                    // A label whose value is kept in `extra` under it is its key there. Keys go
+                    // first and longest first: a shorter key or frame word inside one (`内容` in
+                    // `答复内容`) would break it up.
+                    let mut keys: Vec<&String> = r.extra.keys().collect();
+                    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+                    for key in keys {
+                        rest = rest.replace(key.as_str(), "");
+                    }
                     for w in FRAME_LISTS.iter().flat_map(|l| l.iter()).chain(FRAME_WORDS) {
                         rest = rest.replace(w, "");
-                    }
-                    // A label whose value is kept in `extra` under it is its key there.
-                    for key in r.extra.keys() {
-                        rest = rest.replace(key.as_str(), "");
                     }
                     assert!(
                         !rest.chars().any(|c| c.is_alphanumeric()),
