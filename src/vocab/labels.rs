@@ -69,6 +69,8 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
     // A record table's only person is who filed it (a contact's name has its own label).
     ("姓名", Field::Proposer, N),
     ("领衔代表", Field::Proposer, S),
+    ("领衔委员", Field::Proposer, P),
+    ("领衔人", Field::Proposer, N),
     ("提建议代表", Field::Proposer, S),
     ("建议/提案号", Field::Number, N),
     ("提案/建议号", Field::Number, N),
