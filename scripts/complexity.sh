@@ -30,6 +30,14 @@ for k, tag in ((20000, "n"), (80000, "4n")):
         head + reply + " ".join("1.加强领导。具体做法。" for _ in range(k)) + " 感谢您的关心。 |\n")
     # validate: a converted record with a schema error for each item of a long list
     open(f"{d}/errors_{tag}.json", "w").write(json.dumps({"units": {"lead": [1] * k}}))
+    # extract: a one-line reply of many paragraphs, each with items fused to its sentences
+    # (every paragraph is cut, and the list of them rebuilt once)
+    fused = []
+    for i in range(2, 500):
+        fused.append(f"说明。{i}.甲。")
+        fused.extend(f"说明。({j})乙。" for j in range(1, k // 500))
+    open(f"{d}/fused_{tag}.txt", "w").write(
+        head + reply + "现答复如下:1.总述。" + " ".join(fused) + " |\n")
     # extract -q: half a million unlabeled cells in one line, scaled
     open(f"{d}/bare_{tag}.txt", "w").write("标题: | 关于 |\n" + "|".join("x" for _ in range(k * 5)) + "|\n")
 for k, tag in ((50000, "n"), (200000, "4n")):
@@ -90,6 +98,8 @@ check "extract -q: many bare cells" extract bare_n.txt bare_4n.txt -q
 check "extract: many bare cells" extract bare_n.txt bare_4n.txt
 # --spans on one long line of many measures: each span's column is counted once, in order.
 check "extract --spans: one long letter" extract outline_n.txt outline_4n.txt -q -f jsonl --spans
+# A one-line reply whose paragraphs each hold items fused to the sentence before them.
+check "extract: fused items in one line" extract fused_n.txt fused_4n.txt -q -f jsonl
 # Pages nested deeper than any real one: past a depth, tags are blanked before the parse.
 check "extract: divs nested deep" extract divs_n.html divs_4n.html -q
 check "extract: lists nested deep" extract lists_n.html lists_4n.html -q

@@ -99,27 +99,25 @@ impl Outline {
     /// the last item, is fused to the sentence before it; each piece is split again at spaces
     /// (a signature's date after its unit).
     fn split_fused<'t>(&mut self, out: &mut Vec<Para<'t>>) {
-        let mut k = 0;
-        while k < out.len() {
-            let p = out[k];
+        // Built anew rather than spliced in place: a line of many paragraphs, each cut, would
+        // move the rest of the list once per paragraph.
+        let mut split = Vec::with_capacity(out.len());
+        for p in out.drain(..) {
             if let Some(m) = marker(p.text) {
                 self.saw(&m);
             }
             let cuts = self.cuts(p.text);
             if cuts.is_empty() {
-                k += 1;
+                split.push(p);
                 continue;
             }
-            let mut pieces = Vec::new();
             let mut from = 0;
             for cut in cuts.into_iter().chain(std::iter::once(p.text.len())) {
-                split_line(&p.text[from..cut], p.start + from, &mut pieces);
+                split_line(&p.text[from..cut], p.start + from, &mut split);
                 from = cut;
             }
-            let n = pieces.len();
-            out.splice(k..k + 1, pieces);
-            k += n;
         }
+        *out = split;
     }
 
     /// Where to cut one paragraph: after `如下:` before a first item, after a `。` before an item
