@@ -95,9 +95,9 @@ impl Outline {
                     .is_some_and(|deepest| deepest < i))
     }
 
-    /// Cuts the paragraphs where an item, or the closing and signature after
-    /// the last item, is fused to the sentence before it; each piece is split again at spaces
-    /// (a signature's date after its unit).
+    /// Cuts the paragraphs where an item, or the closing and signature at the end, is fused to
+    /// the sentence before it; each piece is split again at spaces (a signature's date after
+    /// its unit).
     fn split_fused<'t>(&mut self, out: &mut Vec<Para<'t>>) {
         // Built anew rather than spliced in place: a line of many paragraphs, each cut, would
         // move the rest of the list once per paragraph.
