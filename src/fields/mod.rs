@@ -735,8 +735,9 @@ pub fn has_empty_unit(s: &str) -> bool {
         .any(|u| u.trim().is_empty())
 }
 
-/// The value of 承办单位: roles may be written inside (`主办:甲局；协办:乙局、丙局`, or
-/// `甲局（主办）、乙局（协办）`); without roles every unit named is a lead unit.
+/// A units value (承办单位, 主办 or 协办): roles may be written inside (`主办:甲局；协办:乙局、丙局`,
+/// or `甲局（主办）、乙局（协办）`); a unit named without a role is a lead unit when `lead_first`
+/// (承办单位, 主办), else a co-unit (协办).
 fn split_roles(s: &str, lead_first: bool, units: &mut Units) {
     static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(主[办辦](?:单位|單位|部门)?|牵头(?:单位|部门)?|[协協][办辦](?:单位|單位|部门)?|[会會][办辦](?:单位|單位)?|分[办辦](?:单位|單位)?|配合单位)\s*[:：]").unwrap()
