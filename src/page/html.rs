@@ -591,8 +591,8 @@ fn text_prefix(el: ElementRef<'_>, max: usize) -> String {
 /// inside them.
 fn label_cells(table: ElementRef<'_>) -> usize {
     let mut count = 0;
+    // Walked in any order: only the count matters.
     let mut stack: Vec<ego_tree::NodeRef<'_, Node>> = table.children().collect();
-    stack.reverse();
     while let Some(node) = stack.pop() {
         if let Some(el) = ElementRef::wrap(node) {
             let name = el.value().name();
@@ -604,9 +604,7 @@ fn label_cells(table: ElementRef<'_>) -> usize {
                 count += 1;
             }
         }
-        let at = stack.len();
         stack.extend(node.children());
-        stack[at..].reverse();
     }
     count
 }

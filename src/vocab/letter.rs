@@ -245,10 +245,7 @@ pub fn salutation(t: &str, next: Option<&str>) -> Option<Salutation> {
     if let Some(gap) = super::head(body, 120).find([' ', '\u{3000}', '\u{a0}']) {
         let name = &body[..gap];
         let rest = body[gap..].trim_start();
-        if addressee(name)
-            && rest.starts_with(['您', '你', '贵', '貴'])
-            && OPENING.find(super::head(rest, 600)).is_some()
-        {
+        if addressee(name) && rest.starts_with(['您', '你', '贵', '貴']) && opens(rest) {
             return Some(Salutation {
                 name: from..from + name.len(),
                 rest: Some(t.len() - rest.len()),
@@ -806,15 +803,18 @@ static TITLE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// A quoted title acknowledged right after it: `《…》（第5号）收悉`, `《…》已转交我局`,
 /// `现将《…》办理情况答复如下`.
 static ACKNOWLEDGED_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[《“「][^《》“”「」\n]{2,120}[》”」]\s*(?:[（(]\s*第?\s*[0-9０-９A-Za-z]+\s*[号號]\s*[)）])?\s*(?:提案|建议|建議|议案|議案)?\s*(?:已?收悉|敬悉|已?收到|已?[转轉]交|已?交由|的?[办辦]理情[况況])")
+    Regex::new(&format!(r"[《“「][^《》“”「」\n]{{2,120}}[》”」]\s*{BRACKETED_NUMBER}\s*(?:提案|建议|建議|议案|議案)?\s*(?:已?收悉|敬悉|已?收到|已?[转轉]交|已?交由|的?[办辦]理情[况況])"))
         .unwrap()
 });
+
+/// The proposal's number in brackets after its title, if any: `（第12号）`, `(DH0271号)`.
+const BRACKETED_NUMBER: &str = r"(?:[（(]\s*第?\s*[0-9０-９A-Za-z]+\s*[号號]\s*[)）])?";
 
 /// What may follow a bare title's kind word: the kind word again or another (`的建议提案`,
 /// `建议议`), a number in brackets, then `收悉`, `敬悉`, `我们`, a comma … (anchored: it is tried
 /// right after a candidate end).
 static TITLE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:的提案|的建议|的建議|的议案)?\s*(?:提案|建议|建議|议案|議案|议)?\s*[”」》]?\s*(?:[（(]\s*第?\s*[0-9０-９A-Za-z]+\s*[号號]\s*[)）])?\s*(?:已?收悉|敬悉|已收到|收到|我们|我們|我局|已|交|由|，|,|。)")
+    Regex::new(&format!(r"^(?:的提案|的建议|的建議|的议案)?\s*(?:提案|建议|建議|议案|議案|议)?\s*[”」》]?\s*{BRACKETED_NUMBER}\s*(?:已?收悉|敬悉|已收到|收到|我们|我們|我局|已|交|由|，|,|。)"))
         .unwrap()
 });
 
@@ -846,8 +846,7 @@ pub fn title_in_opening(t: &str) -> Option<String> {
     }) else {
         // No verb before it (`第209号建议《关于…的建议》收悉`, `《…》（第5号）收悉`): a quoted
         // title the next words acknowledge, if it reads as a proposal's title.
-        let c = ACKNOWLEDGED_QUOTE.captures(head)?;
-        return quoted_title(c.get(0)?.as_str());
+        return quoted_title(ACKNOWLEDGED_QUOTE.find(head)?.as_str());
     };
     (title.chars().count() <= MAX_TITLE_CHARS).then(|| title.to_string())
 }
