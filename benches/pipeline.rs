@@ -20,7 +20,7 @@ fn pipeline(c: &mut Criterion) {
     let bytes: usize = files.iter().map(Vec::len).sum();
     // As `propex extract` reads: without the spans only `validate` needs.
     let config = Config {
-        spans: false,
+        origin: false,
         ..Config::default()
     };
     let mut group = c.benchmark_group("pipeline");
@@ -64,7 +64,7 @@ fn pages(c: &mut Criterion) {
     let pages: Vec<Vec<u8>> = (0..40).map(|n| synth::page(7, n, 25_000).bytes).collect();
     let bytes: usize = pages.iter().map(Vec::len).sum();
     let config = Config {
-        spans: false,
+        origin: false,
         ..Config::default()
     };
     let mut group = c.benchmark_group("html");

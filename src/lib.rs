@@ -38,7 +38,7 @@ pub(crate) mod text;
 pub mod validate;
 pub mod vocab;
 
-pub use assemble::{Extracted, Spans};
+pub use assemble::{Extracted, Origin, Written};
 pub use decode::{DecodeError, EncodingChoice, UnknownEncoding};
 pub use diag::{Code, Diagnostic, Severity};
 pub use page::{InputFormat, PageError, UnknownFormat};
@@ -54,7 +54,7 @@ pub use reply::{Part, Piece};
 /// // Read every input as GBK, and skip the work only `validate` needs.
 /// let config = propex::Config {
 ///     encoding: "gbk".parse().unwrap(),
-///     spans: false,
+///     origin: false,
 ///     ..propex::Config::default()
 /// };
 /// let (gbk, _, _) = encoding_rs::GBK.encode("标题: | 关于修缮古桥的建议 |\n");
@@ -67,10 +67,10 @@ pub struct Config {
     pub encoding: EncodingChoice,
     /// Which reader an input goes to (by default told from its name and bytes).
     pub input_format: InputFormat,
-    /// Whether each record's [`Spans`] are filled in, down to where every stretch of the reply
-    /// went (on by default). `validate` needs them to place its diagnostics; a conversion that
-    /// only writes records can turn them off and save the work.
-    pub spans: bool,
+    /// Whether each record's [`Origin`] is filled in, down to where every stretch of the reply
+    /// went (on by default). `validate` needs it (with `record_spans`) to place its
+    /// diagnostics; a conversion that only writes records can turn it off and save the work.
+    pub origin: bool,
     /// Whether each record carries the `spans` field: where each of its values was read
     /// (`extract --spans`; off by default, so output stays as it was).
     pub record_spans: bool,
@@ -84,7 +84,7 @@ impl Default for Config {
         Config {
             encoding: EncodingChoice::default(),
             input_format: InputFormat::default(),
-            spans: true,
+            origin: true,
             record_spans: false,
             diagnostics: true,
         }
@@ -138,7 +138,7 @@ pub fn extract(path: &str, bytes: &[u8], config: &Config) -> Result<Extraction, 
     };
     let mut diags = collector();
     let want = assemble::Want {
-        spans: config.spans,
+        origin: config.origin,
         record_spans: config.record_spans,
     };
     let format = page::detect(path, bytes, config.input_format);

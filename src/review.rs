@@ -81,7 +81,7 @@ pub fn read(name: &str, bytes: Result<&[u8], String>, rules: &Rules, today: Date
         return input;
     }
     let text = &checked.source;
-    let starts: Vec<usize> = records.iter().map(|e| e.spans.start).collect();
+    let starts: Vec<usize> = records.iter().map(|e| e.origin.start).collect();
     let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
     for (i, e) in records.into_iter().enumerate() {
         let start = starts[i].min(text.len());

@@ -59,11 +59,11 @@ fn every_fixture_matches_its_snapshot_and_the_schema() {
     }
 }
 
-/// Turning the spans off (as `propex extract` does) changes nothing but the spans.
+/// Turning the origin off (as `propex extract` does) changes nothing in the records.
 #[test]
-fn records_are_the_same_without_spans() {
+fn records_are_the_same_without_origin() {
     let lean = Config {
-        spans: false,
+        origin: false,
         ..Config::default()
     };
     let mut with_letters = 0;
@@ -82,13 +82,13 @@ fn records_are_the_same_without_spans() {
         assert_eq!(records(&full), records(&bare), "{rel}");
         assert_eq!(full.diagnostics, bare.diagnostics, "{rel}");
         assert!(
-            bare.records.iter().all(|e| e.spans.pieces.is_empty()),
+            bare.records.iter().all(|e| e.origin.pieces.is_empty()),
             "{rel}"
         );
         with_letters += full
             .records
             .iter()
-            .filter(|e| !e.spans.pieces.is_empty())
+            .filter(|e| !e.origin.pieces.is_empty())
             .count();
     }
     assert!(

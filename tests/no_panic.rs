@@ -31,11 +31,15 @@ fn check_as(name: &str, bytes: &[u8]) {
         for e in &x.records {
             // Every place is inside the text and on its character boundaries (for a page, the
             // places were moved from its flattened text to its source).
-            let places = e
-                .spans
-                .reply
+            let o = &e.origin;
+            let places = o.reply.iter().chain(o.pieces.iter().map(|p| &p.range));
+            let written = o
+                .number
                 .iter()
-                .chain(e.spans.pieces.iter().map(|p| &p.range));
+                .chain(&o.reply_date)
+                .chain(&o.unit_lists)
+                .chain(&o.labels)
+                .map(|w| (w.at, w.at));
             let spans = e
                 .record
                 .spans
@@ -45,6 +49,7 @@ fn check_as(name: &str, bytes: &[u8]) {
             for (a, b) in places
                 .map(|r| (r.start, r.end))
                 .chain(spans.map(|s| (s.start, s.end)))
+                .chain(written)
             {
                 assert!(a <= b && b <= x.text.len(), "{name}: {a}..{b}");
                 assert!(x.text.is_char_boundary(a) && x.text.is_char_boundary(b));

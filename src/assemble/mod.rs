@@ -18,54 +18,91 @@ use crate::record::{Kind, Located, Record, Reply, Source, Span};
 use crate::reply;
 use crate::vocab::{labels, letter, traditional};
 
-/// Where the parts of one record sit in the decoded text (byte offsets), for diagnostics.
+/// A value as the input wrote it, where the record normalizes it away (a number cell `第号`,
+/// a unit list with an empty item, a label kept in `extra`), and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// Byte offset in the text.
+    pub at: usize,
+    pub text: String,
+}
+
+/// What one record was read from, beyond where its values are (that is `Record.spans`):
+/// where it starts, the cells its reply came from, where every stretch of the reply went, and
+/// the values `validate` checks as they were written, each with its place.
 #[derive(Clone, Debug, Default)]
-pub struct Spans {
+pub struct Origin {
+    /// Byte offset of the record's first cell.
     pub start: usize,
-    pub proposer: Option<usize>,
-    /// The number cell: where it is and how it was written (`第号` normalizes to nothing).
-    pub number: Option<(usize, String)>,
-    pub title: Option<usize>,
-    pub units: Option<usize>,
-    /// Each unit list as written, to find empty items that the output drops.
-    pub unit_lists: Vec<(usize, String)>,
-    pub reply_date: Option<usize>,
     /// The reply's text in the input: one range per cell it was read from.
     pub reply: Vec<std::ops::Range<usize>>,
     /// Where every stretch of the reply went.
     pub pieces: Vec<reply::Piece>,
-    /// Labeled cells kept in `extra`: label as written and where the label is.
-    pub extra: Vec<(String, usize)>,
+    /// The number cell as written.
+    pub number: Option<Written>,
+    /// The reply date cell as written.
+    pub reply_date: Option<Written>,
+    /// Each unit list as written (unit, lead, co-unit cells in that order), to find empty
+    /// items that the output drops.
+    pub unit_lists: Vec<Written>,
+    /// The labels of cells kept in `extra`, as written, each at its label.
+    pub labels: Vec<Written>,
 }
 
-impl Spans {
+impl Origin {
+    /// Where a record's table values were written.
+    fn of(raw: &fields::RawRecord<'_>) -> Origin {
+        let written = |v: &fields::Value<'_>| Written {
+            at: v.start,
+            text: v.text.to_string(),
+        };
+        Origin {
+            start: raw.start,
+            reply: raw
+                .reply
+                .iter()
+                .map(|v| v.start..v.start + v.text.len())
+                .collect(),
+            pieces: Vec::new(),
+            number: raw.number.as_ref().map(written),
+            reply_date: raw.reply_date.as_ref().map(|(_, v)| written(v)),
+            unit_lists: [&raw.units, &raw.lead, &raw.assisting]
+                .into_iter()
+                .flatten()
+                .map(written)
+                .collect(),
+            // An empty value has no place of its own: point at the record.
+            labels: raw
+                .extra
+                .iter()
+                .map(|(k, v)| Written {
+                    at: if v.text.is_empty() {
+                        raw.start
+                    } else {
+                        v.start
+                    },
+                    text: k.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The same places in another text (a page's source, for a record read from its flattened
     /// text): every offset passed through `to`, each range's end through `to_end`.
-    pub fn map_offsets(&mut self, to: &dyn Fn(usize) -> usize, to_end: &dyn Fn(usize) -> usize) {
+    fn map_offsets(&mut self, to: &dyn Fn(usize) -> usize, to_end: &dyn Fn(usize) -> usize) {
         let range =
             |r: &mut std::ops::Range<usize>| *r = to(r.start)..to_end(r.end).max(to(r.start));
         self.start = to(self.start);
-        for at in [
-            &mut self.proposer,
-            &mut self.title,
-            &mut self.units,
-            &mut self.reply_date,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            *at = to(*at);
-        }
-        if let Some((at, _)) = &mut self.number {
-            *at = to(*at);
-        }
-        for (at, _) in &mut self.unit_lists {
-            *at = to(*at);
-        }
         self.reply.iter_mut().for_each(range);
         self.pieces.iter_mut().for_each(|p| range(&mut p.range));
-        for (_, at) in &mut self.extra {
-            *at = to(*at);
+        for w in self
+            .number
+            .iter_mut()
+            .chain(&mut self.reply_date)
+            .chain(&mut self.unit_lists)
+            .chain(&mut self.labels)
+        {
+            w.at = to(w.at);
         }
     }
 
@@ -81,15 +118,15 @@ impl Spans {
     }
 }
 
-/// One record and where its parts sit in the text.
+/// One record and what it was read from.
 #[derive(Clone, Debug)]
 pub struct Extracted {
     pub record: Record,
-    pub spans: Spans,
+    pub origin: Origin,
 }
 
 /// Moves the places of records read from a page's flattened text to the page's source: where
-/// each record starts (`source.line`), its spans for `validate`, and its `spans` field.
+/// each record starts (`source.line`), its [`Origin`], and its `spans` field.
 pub fn to_source(page: &Page, source: &str, records: &mut [Extracted]) {
     let flat = LineIndex::new(&page.text);
     let lines = LineIndex::new(source);
@@ -115,7 +152,7 @@ pub fn to_source(page: &Page, source: &str, records: &mut [Extracted]) {
     for x in records {
         let start = to(flat.line_start(x.record.source.line));
         x.record.source.line = lines.line(start);
-        x.spans.map_offsets(&to, &to_end);
+        x.origin.map_offsets(&to, &to_end);
         for located in x.record.spans.iter_mut().flat_map(|m| m.values_mut()) {
             let spans: Vec<&mut Span> = match located {
                 Located::One(s) => vec![s],
@@ -139,8 +176,9 @@ pub struct NoRecord(pub &'static str);
 /// What to work out besides the records.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Want {
-    /// Each record's `Spans` (for `validate`).
-    pub spans: bool,
+    /// Each record's [`Origin`] beyond where it starts (for `validate` and the nothing-lost
+    /// tests).
+    pub origin: bool,
     /// Each record's `spans` field (for `extract --spans`).
     pub record_spans: bool,
 }
@@ -163,7 +201,7 @@ pub fn records(
         }));
     }
     let lines = LineIndex::new(text);
-    let keep_pieces = want.spans || want.record_spans;
+    let keep_pieces = want.origin || want.record_spans;
     Ok(raws
         .iter()
         .enumerate()
@@ -187,56 +225,18 @@ pub fn records(
                     &lines,
                 ));
             }
-            let mut spans = if want.spans {
-                Spans::of(raw)
+            let mut origin = if want.origin {
+                Origin::of(raw)
             } else {
-                Spans {
+                Origin {
                     start: raw.start,
-                    ..Spans::default()
+                    ..Origin::default()
                 }
             };
-            spans.pieces = pieces;
-            Extracted { record, spans }
+            origin.pieces = pieces;
+            Extracted { record, origin }
         })
         .collect())
-}
-
-impl Spans {
-    /// Where a record's table values are.
-    fn of(raw: &fields::RawRecord<'_>) -> Spans {
-        Spans {
-            start: raw.start,
-            proposer: raw.proposer.map(|v| v.start),
-            number: raw.number.map(|v| (v.start, v.text.to_string())),
-            title: raw.title.map(|v| v.start),
-            units: raw.units.first().or(raw.lead.first()).map(|v| v.start),
-            unit_lists: [&raw.units, &raw.lead, &raw.assisting]
-                .into_iter()
-                .flatten()
-                .map(|v| (v.start, v.text.to_string()))
-                .collect(),
-            reply_date: raw.reply_date.as_ref().map(|(_, v)| v.start),
-            reply: raw
-                .reply
-                .iter()
-                .map(|v| v.start..v.start + v.text.len())
-                .collect(),
-            pieces: Vec::new(),
-            // An empty value has no place of its own: point at the record.
-            extra: raw
-                .extra
-                .iter()
-                .map(|(k, v)| {
-                    let at = if v.text.is_empty() {
-                        raw.start
-                    } else {
-                        v.start
-                    };
-                    (k.clone(), at)
-                })
-                .collect(),
-        }
-    }
 }
 
 /// One record from its labeled values and its letter: the table's cells first, what the letter

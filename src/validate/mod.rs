@@ -14,7 +14,7 @@ use crate::decode;
 use crate::diag::{Code, Collector, Diagnostic, LineIndex, Severity};
 use crate::record::{Kind, Record};
 use crate::reply::Part;
-use crate::{Config, Extraction, Spans, extract};
+use crate::{Config, Extraction, Origin, extract};
 use locate::Seg;
 use rules::{Context, Field, Finding};
 
@@ -187,26 +187,23 @@ fn check_raw(
     let mut diags = Collector::new();
     let index = LineIndex::new(&x.text);
     let mut found: Vec<(usize, Code, String)> = Vec::new();
-    for crate::Extracted {
-        record: r,
-        spans: span,
-    } in &x.records
-    {
-        let lists: Vec<String> = span.unit_lists.iter().map(|(_, l)| l.clone()).collect();
-        let labels: Vec<String> = span.extra.iter().map(|(k, _)| k.clone()).collect();
+    for crate::Extracted { record: r, origin } in &x.records {
+        let texts =
+            |w: &[crate::Written]| -> Vec<String> { w.iter().map(|w| w.text.clone()).collect() };
+        let (lists, labels) = (texts(&origin.unit_lists), texts(&origin.labels));
         let cx = Context {
-            raw_number: span.number.as_ref().map(|(_, n)| n.as_str()),
+            raw_number: origin.number.as_ref().map(|n| n.text.as_str()),
             raw_unit_lists: &lists,
             labels: &labels,
             check_dates: false,
             today,
         };
-        let places = Places::of(span);
+        let places = Places::of(origin);
         for f in rules::check(r, &cx) {
-            found.push((places.offset(&f.field, span), f.code, f.message));
+            found.push((places.offset(&f.field), f.code, f.message));
         }
         if let Some(key) = key_of(r) {
-            let at = span.number.as_ref().map_or(span.start, |(o, _)| *o);
+            let at = origin.number.as_ref().map_or(origin.start, |n| n.at);
             let (line, col) = index.position(at);
             fc.keys.push((
                 key,
@@ -227,46 +224,48 @@ fn check_raw(
     x.records
 }
 
-/// Where the parts of one raw record are, indexed once: a record with 200,000 measures or
-/// unknown labels asks for each of them.
+/// Where the parts of one raw record are, from what it was read from, indexed once: a record
+/// with 200,000 measures or unknown labels asks for each of them.
 struct Places<'s> {
+    origin: &'s Origin,
     pieces: HashMap<&'s Part, usize>,
-    extra: HashMap<&'s str, usize>,
+    labels: HashMap<&'s str, usize>,
 }
 
 impl<'s> Places<'s> {
-    fn of(span: &'s Spans) -> Self {
-        // Reversed, so that the first occurrence is the one left in each map.
+    fn of(origin: &'s Origin) -> Self {
         Places {
-            pieces: span.first_pieces(),
-            extra: span
-                .extra
+            origin,
+            pieces: origin.first_pieces(),
+            // Reversed, so that the first occurrence is the one left in the map.
+            labels: origin
+                .labels
                 .iter()
                 .rev()
-                .map(|(l, o)| (l.as_str(), *o))
+                .map(|w| (w.text.as_str(), w.at))
                 .collect(),
         }
     }
 
     /// Where a rule's field is in the record.
-    fn offset(&self, field: &Field, span: &Spans) -> usize {
+    fn offset(&self, field: &Field) -> usize {
+        let o = self.origin;
         let piece = |part: Part| self.pieces.get(&part).copied();
-        let reply = span.reply.first().map(|r| r.start);
+        let reply = o.reply.first().map(|r| r.start);
         match field {
-            Field::Record => Some(span.start),
-            Field::Proposer => span.proposer,
-            Field::Number => span.number.as_ref().map(|(o, _)| *o),
-            Field::Title => span.title,
-            Field::Lead | Field::Unit(..) => span.units,
+            Field::Record => None,
+            // The rules check these as written.
+            Field::Number => o.number.as_ref().map(|w| w.at),
+            Field::Lead | Field::Unit(..) => o.unit_lists.first().map(|w| w.at),
+            Field::Extra(k) => self.labels.get(k.as_str()).copied(),
             Field::Reply => reply,
-            Field::ReplyDate => span.reply_date.or(reply),
+            Field::ReplyDate => o.reply_date.as_ref().map(|w| w.at).or(reply),
             Field::SignatureDate => piece(Part::SignatureDate).or(reply),
             Field::Addressee => piece(Part::Addressee).or(reply),
             Field::Section(i) => piece(Part::SectionLabel(*i)),
             Field::Measure(i) => piece(Part::MeasureLabel(*i)),
-            Field::Extra(k) => self.extra.get(k.as_str()).copied(),
         }
-        .unwrap_or(span.start)
+        .unwrap_or(o.start)
     }
 }
 

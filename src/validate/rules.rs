@@ -11,9 +11,7 @@ use crate::vocab::labels;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Field {
     Record,
-    Proposer,
     Number,
-    Title,
     Lead,
     /// `units.<list>[i]`
     Unit(&'static str, usize),
@@ -31,9 +29,7 @@ impl Field {
     pub fn path(&self) -> String {
         match self {
             Field::Record => String::new(),
-            Field::Proposer => "proposer".into(),
             Field::Number => "number".into(),
-            Field::Title => "title".into(),
             Field::Lead => "units.lead".into(),
             Field::Unit(list, i) => format!("units.{list}[{i}]"),
             Field::Reply => "reply".into(),

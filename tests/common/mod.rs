@@ -136,7 +136,7 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
     use propex::Part;
     for propex::Extracted {
         record: r,
-        spans: span,
+        origin: span,
     } in &x.records
     {
         // A page's spans are in its source, where markup sits between the pieces.

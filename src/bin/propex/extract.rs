@@ -58,7 +58,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
     let opts = Options {
         // Records are written, not validated: where each part sits in the input is not needed.
         config: propex::Config {
-            spans: false,
+            origin: false,
             record_spans: args.spans,
             // `-q` prints no warning: none is built.
             diagnostics: !args.quiet,
