@@ -383,6 +383,7 @@ fn assemble(
     record.doc_number = record.doc_number.take().or(letter.doc_number);
     record.kind = infer_kind(&KindEvidence {
         hints: &raw.kind_hints,
+        filer_hints: &raw.filer_hints,
         proposer: record.proposer.as_deref(),
         title: record.title.as_deref(),
         texts: [
@@ -401,15 +402,21 @@ static REPLY_WORD: LazyLock<Regex> =
 
 /// What a record says about its kind, strongest first.
 struct KindEvidence<'a> {
+    /// From labels that name the record (提案号, 建议内容).
     hints: &'a [Kind],
+    /// From labels that name who filed it (委员, 领衔代表).
+    filer_hints: &'a [Kind],
     proposer: Option<&'a str>,
     title: Option<&'a str>,
     /// Session, the letter's title, the page title, the reply's opening sentence.
     texts: [Option<&'a str>; 4],
 }
 
-/// 提案 vs 建议: labels first (提案号, 建议人), then who filed it (政协/委员 vs 人大/代表), then
-/// what the session, page title or reply call it, then the title's own wording.
+/// 提案 vs 建议: labels that name the record first (提案号, 建议内容); then the text calling it
+/// a 提案 (whoever filed it: a party congress's delegates file 提案 too); then who filed it
+/// (委员 / 政协 vs 代表 / 人大, by label or name); then what the session, page title or reply
+/// call it; then the title's own wording. Text calling it a 建议 is weaker than who filed it:
+/// proposals are often titled `…的建议`.
 fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
     static PROPOSER_P: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"政协|政協|委员|委員|民革|民盟|民建|民进|民進|农工|農工|致公|九三|台盟|工商联|工商聯|界别|界別|党派|黨派").unwrap()
@@ -419,34 +426,49 @@ fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
         Regex::new(r"(提案|建议|建議)(?:的?(?:答复|答覆|回复|回覆|复函|復函)|已?收悉|已收到|已?[转轉]交|已?交由|已?[转轉][来來]|已?交[办辦])|第\s*[0-9０-９]+\s*[号號]\s*(提案|建议|建議)|(政协|政協)|(人大|人民代表大会)")
             .unwrap()
     });
-    let one = |k: Kind| Some(k);
+    let unanimous = |hints: &[Kind]| {
+        let first = *hints.first()?;
+        hints.iter().all(|&k| k == first).then_some(first)
+    };
+    let named = |t: &str| -> Option<Kind> {
+        let c = NAMED.captures(t)?;
+        let word = c.get(1).or(c.get(2)).map(|m| m.as_str());
+        match (word, c.get(3), c.get(4)) {
+            (Some("提案"), _, _) | (None, Some(_), _) => Some(Kind::Proposal),
+            (Some(_), _, _) | (None, None, Some(_)) => Some(Kind::Suggestion),
+            _ => None,
+        }
+    };
+    let calls_it_a_proposal = |t: &str| {
+        NAMED
+            .captures_iter(t)
+            .any(|c| c.get(1).or(c.get(2)).is_some_and(|m| m.as_str() == "提案"))
+    };
 
-    if let Some(&first) = e.hints.first()
-        && e.hints.iter().all(|&k| k == first)
+    if let Some(k) = unanimous(e.hints) {
+        return Some(k);
+    }
+    if e.texts.iter().flatten().any(|t| calls_it_a_proposal(t))
+        || e.title.is_some_and(|t| t.ends_with("提案"))
     {
-        return one(first);
+        return Some(Kind::Proposal);
+    }
+    if let Some(k) = unanimous(e.filer_hints) {
+        return Some(k);
     }
     if let Some(p) = e.proposer {
         if PROPOSER_P.is_match(p) {
-            return one(Kind::Proposal);
+            return Some(Kind::Proposal);
         }
         if PROPOSER_S.is_match(p) {
-            return one(Kind::Suggestion);
+            return Some(Kind::Suggestion);
         }
     }
-    for t in e.texts.iter().flatten() {
-        if let Some(c) = NAMED.captures(t) {
-            let word = c.get(1).or(c.get(2)).map(|m| m.as_str());
-            return match (word, c.get(3), c.get(4)) {
-                (Some("提案"), _, _) | (None, Some(_), _) => one(Kind::Proposal),
-                (Some(_), _, _) | (None, None, Some(_)) => one(Kind::Suggestion),
-                _ => None,
-            };
-        }
+    if let Some(k) = e.texts.iter().flatten().find_map(|t| named(t)) {
+        return Some(k);
     }
     match e.title {
-        Some(t) if t.ends_with("的提案") || t.ends_with("提案") => one(Kind::Proposal),
-        Some(t) if t.ends_with("的建议") || t.ends_with("的建議") => one(Kind::Suggestion),
+        Some(t) if t.ends_with("的建议") || t.ends_with("的建議") => Some(Kind::Suggestion),
         _ => None,
     }
 }
@@ -458,6 +480,7 @@ mod tests {
     fn kind(hints: &[Kind], proposer: Option<&str>, opening: Option<&str>) -> Option<Kind> {
         infer_kind(&KindEvidence {
             hints,
+            filer_hints: &[],
             proposer,
             title: Some("关于某事的建议"),
             texts: [None, None, None, opening],
@@ -488,11 +511,52 @@ mod tests {
         assert_eq!(
             infer_kind(&KindEvidence {
                 hints: &[],
+                filer_hints: &[],
                 proposer: None,
                 title: None,
                 texts: [None; 4]
             }),
             None
         );
+    }
+
+    /// Who filed it, by label, against what the record and its letter call it.
+    fn filed(hints: &[Kind], filer: Kind, title: &str, opening: &str) -> Option<Kind> {
+        infer_kind(&KindEvidence {
+            hints,
+            filer_hints: &[filer],
+            proposer: Some("张三"),
+            title: Some(title),
+            texts: [None, None, None, Some(opening)],
+        })
+    }
+
+    #[test]
+    fn a_record_the_text_calls_a_proposal_is_one_whoever_filed_it() {
+        // Delegates to a party congress (领衔代表) file 提案.
+        let s = Kind::Suggestion;
+        let p = Kind::Proposal;
+        let title = "关于修复路灯的提案";
+        assert_eq!(
+            filed(&[], s, title, "你们提出的《关于修复路灯的提案》已收悉"),
+            Some(p)
+        );
+        assert_eq!(
+            filed(&[], s, "关于修复路灯", "你们提出的第5号提案已收悉"),
+            Some(p)
+        );
+        // A member's proposal titled as a suggestion stays a proposal …
+        let title = "关于修复路灯的建议";
+        assert_eq!(
+            filed(&[], p, title, "您提出的关于修复路灯的建议收悉"),
+            Some(p)
+        );
+        // … and a deputy's suggestion a suggestion.
+        assert_eq!(
+            filed(&[], s, title, "您提出的关于修复路灯的建议收悉"),
+            Some(s)
+        );
+        // A label naming the record (建议号) outweighs one naming the filer (提案人).
+        assert_eq!(filed(&[s], p, title, "现答复如下"), Some(s));
     }
 }

@@ -50,8 +50,12 @@ pub struct RawRecord<'t> {
     pub start: usize,
     /// Some label was written in traditional characters (so years below 1000 are ROC years).
     pub traditional: bool,
-    /// What the labels said about the kind (提案号 → proposal, 建议人 → suggestion …).
+    /// What labels naming the record said about its kind (提案号 → proposal, 建议内容 →
+    /// suggestion …).
     pub kind_hints: Vec<Kind>,
+    /// What labels naming who filed it said (委员 → proposal, 领衔代表 → suggestion …): weaker,
+    /// since a party congress's delegates file 提案.
+    pub filer_hints: Vec<Kind>,
     pub proposer: Option<Value<'t>>,
     pub number: Option<Value<'t>>,
     pub title: Option<Value<'t>>,
@@ -256,6 +260,32 @@ impl<'t> Walker<'t, '_> {
                 k += 1;
                 continue;
             }
+            // After label lines, prose and then a reply heading on its own line (`提案答复`,
+            // `答复意见`): the prose is the proposal's text, the letter follows the heading.
+            if k > 0
+                && self.pending.is_none()
+                && self.cur.content.is_empty()
+                && !letter::starts_letter(line.text, next)
+                && let Some(j) = (k + 1..lines.len()).find(|&j| {
+                    !lines[j].text.contains([':', '：'])
+                        && matches!(
+                            &classes[j],
+                            Class::Label(Pending { label: Some(l), .. }) if l.field == Field::Reply
+                        )
+                })
+                && j + 1 < lines.len()
+                && !lines[k..j]
+                    .iter()
+                    .any(|l| letter::salutation(l.text, None).is_some())
+            {
+                let end = lines[j - 1].start + lines[j - 1].text.len();
+                self.cur.content.push(Value::from(
+                    c.slice(line.start - c.start..end - c.start, true),
+                ));
+                self.cell(lines[j]);
+                self.cell(c.slice(lines[j + 1].start - c.start..c.text.len(), true));
+                return;
+            }
             let rest = c.slice(line.start - c.start..c.text.len(), true);
             if self.cur.reply.is_empty() && looks_like_letter(rest.text) {
                 if let Some(p) = self.pending.take() {
@@ -298,7 +328,11 @@ impl<'t> Walker<'t, '_> {
                 let prev = std::mem::replace(&mut self.cur, next);
                 self.push_record(prev);
             }
-            self.cur.kind_hints.extend(label.kind);
+            if label.field == Field::Proposer {
+                self.cur.filer_hints.extend(label.kind);
+            } else {
+                self.cur.kind_hints.extend(label.kind);
+            }
         }
         self.cur.traditional |= p.traditional;
         self.pending = Some(p);
@@ -837,6 +871,7 @@ mod tests {
         assert_eq!(r.assisting[0].text, "甲局、乙局");
         assert_eq!(r.reply[0].text, "李四委员:\n您好。");
         assert!(r.traditional || r.kind_hints.contains(&Kind::Proposal));
+        assert!(r.filer_hints.is_empty());
     }
 
     #[test]
@@ -892,5 +927,23 @@ mod tests {
             assert!(is_category_code(c), "{c}");
         }
         assert!(!is_category_code("已办结，答复如下"));
+    }
+
+    #[test]
+    fn prose_between_label_lines_and_a_reply_heading_is_the_content() {
+        let letter = "王五等代表：\n你们提出的《关于修桥的提案》已收悉，现答复如下：\n桥已列入计划。\n某镇人民政府\n2025年3月1日";
+        let t =
+            format!("领衔代表：王五\n附议代表：赵六\n村口石桥破损，建议修缮。\n提案答复\n{letter}");
+        let r = raw(&t);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].content[0].text, "村口石桥破损，建议修缮。");
+        assert!(r[0].reply[0].text.starts_with("王五等代表"));
+        assert_eq!(r[0].kind_hints, vec![Kind::Proposal]);
+        assert_eq!(r[0].filer_hints, vec![Kind::Suggestion]);
+        // No heading: the prose stays where it was, at the start of the reply.
+        let t = format!("领衔代表：王五\n村口石桥破损，建议修缮。\n{letter}");
+        let r = raw(&t);
+        assert!(r[0].content.is_empty());
+        assert!(r[0].reply[0].text.starts_with("村口石桥"));
     }
 }

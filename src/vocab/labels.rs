@@ -129,6 +129,8 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
     ("办理情形", Field::Reply, N),
     ("研处意见", Field::Reply, N),
     ("处理情形", Field::Reply, N),
+    ("提案答复", Field::Reply, P),
+    ("建议答复", Field::Reply, S),
     ("办理结果", Field::Outcome, N),
     ("办理类别", Field::Category, N),
     ("办复类别", Field::Category, N),
