@@ -155,7 +155,33 @@ pub fn records<'t>(cells: &[Cell<'t>], diags: &mut Collector) -> Vec<RawRecord<'
     for &c in cells {
         w.cell(c);
     }
-    w.finish()
+    let mut done = w.finish();
+    for r in &mut done {
+        if content_is_the_reply(r) {
+            r.reply = std::mem::take(&mut r.content);
+        }
+    }
+    done
+}
+
+/// A page whose text cell is its 内容 (`标题 | 关于…提案的答复 | 内容 | 某某委员：您提出的…收悉…`)
+/// holds the reply letter there, not the proposal's text: a salutation near the top and an
+/// opening (`收悉`, `答复如下`).
+fn content_is_the_reply(r: &RawRecord<'_>) -> bool {
+    let [only] = r.content.as_slice() else {
+        return false;
+    };
+    if !r.reply.is_empty() {
+        return false;
+    }
+    let head = vocab::head(only.text, 4096);
+    let paras = text::paragraphs(head, 0);
+    letter::OPENING.is_match(head)
+        && paras
+            .iter()
+            .take(letter::HEAD_LIMIT)
+            .enumerate()
+            .any(|(k, p)| letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some())
 }
 
 struct Walker<'t, 'd> {
@@ -945,5 +971,19 @@ mod tests {
         let r = raw(&t);
         assert!(r[0].content.is_empty());
         assert!(r[0].reply[0].text.starts_with("村口石桥"));
+    }
+
+    #[test]
+    fn a_letter_in_the_content_cell_is_the_reply() {
+        let t = "标题: | 关于第8号提案的答复 |\n内容: | 李四委员： 您提出的关于修桥的提案收悉，现答复如下： 已列入计划。 某局 2024年7月1日 |\n";
+        let r = raw(t);
+        assert!(r[0].content.is_empty());
+        assert!(r[0].reply[0].text.starts_with("李四委员"));
+        // The proposal's own text stays its content.
+        let t = "标题: | 关于修桥的提案 |\n内容: | 村口石桥破损，建议修缮。 |\n答复内容: | 李四委员： 您提出的提案收悉，现答复如下： 已列入计划。 |\n";
+        let r = raw(t);
+        assert_eq!(r[0].content[0].text, "村口石桥破损，建议修缮。");
+        let t = "标题: | 关于修桥的提案 |\n内容: | 李四委员： 村口石桥破损，建议修缮。 |\n";
+        assert_eq!(raw(t)[0].content.len(), 1);
     }
 }
