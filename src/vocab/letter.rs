@@ -34,8 +34,11 @@ pub fn is_title_end(t: &str) -> bool {
     let t = super::without_spaces(t);
     let n = t.chars().count();
     let han = t.chars().filter(|c| is_han(*c)).count();
+    // Digits are neither: a long number (`第20240317号提案答复的函`) does not make a line less
+    // Chinese.
+    let digits = t.chars().filter(char::is_ascii_digit).count();
     n <= 80
-        && han * 10 >= n * 6
+        && han * 10 >= (n - digits) * 6
         && !has_sentence_punct(&t)
         && !t.contains([':', '：'])
         && TITLE_END.is_match(&t)
@@ -947,7 +950,7 @@ pub const HEAD_LIMIT: usize = 12;
 
 /// `您(们)提出的…收悉`, `你们提出的…已收到`: the sentence that names what is being answered.
 pub static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:您|你|贵|貴)(?:们|們|单位|單位|会|會|委员会|組|组)?(?:所?提出|领衔提出|領銜提出|联名提出|聯名提出|提交|所提|提)的|收悉|敬悉|已收到|(?:答[复覆復]|回[复覆復]|[复復]函|函告|汇报|匯報|意[见見])如下|[转轉][来來]的|[转轉]交的|提出?的\s*(?:(?:关于|關于|關於)\s*)?[《“「]")
+    Regex::new(r"(?:您|你|贵|貴)(?:们|們|单位|單位|会|會|委员会|組|组)?(?:在[^。，,；;]{1,40}?)?(?:所?提出|领衔提出|領銜提出|联名提出|聯名提出|提交|所提|提)的|收悉|敬悉|已收到|(?:答[复覆復]|回[复覆復]|[复復]函|函[复覆復]|函告|汇报|匯報|意[见見])如下|[转轉][来來]的|[转轉]交的|提出?的\s*(?:(?:关于|關于|關於)\s*)?[《“「]")
         .unwrap()
 });
 
@@ -1115,6 +1118,8 @@ mod tests {
         assert!(is_title_end("关于区政协十一届三次会议第150号提案的答复"));
         assert!(is_title_end("对市政协九届四次会议第63号提案的答复"));
         assert!(is_title_end("答 复"));
+        // The second line of a split heading: a long number and few characters.
+        assert!(is_title_end("第20240317号提案答复的函"));
         // Every ending the pattern knows gets past the last-character test in front of it.
         for end in [
             "答复",
@@ -1357,6 +1362,19 @@ mod tests {
             assert_eq!(title_in_opening(t).as_deref(), Some(want), "{t}");
         }
         assert_eq!(title_in_opening("感谢您的关心。"), None);
+    }
+
+    #[test]
+    fn openings_that_say_where_the_proposal_was_filed_or_reply_by_letter() {
+        for t in [
+            "您在市十六届人大二次会议上提出的关于加快农村客运的建议，已交我局办理。",
+            "你们在政协会议期间提交的提案已转我局办理",
+            "现将办理情况函复如下：",
+        ] {
+            assert!(opens(t), "{t}");
+        }
+        // A sentence of the body that mentions where something happened is none.
+        assert!(!opens("您在会上的发言很有启发。"));
     }
 
     /// Openings in the shapes real letters use (docs/format.md §5), each with the title it names.
