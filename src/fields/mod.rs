@@ -286,6 +286,29 @@ impl<'t> Walker<'t, '_> {
                 k += 1;
                 continue;
             }
+            // A page's heading lines (`某市议会第4届第5次定期会`, `议员建议事项答复`) before the
+            // record's own label lines (`案由：…`, `建议人：…`) are not a letter: kept as
+            // unlabeled cells (a heading that names the reply still gives number and kind).
+            if self.pending.is_none()
+                && self.cur.reply.is_empty()
+                && let Some(j) = (k + 1..lines.len().min(k + 4)).find(|&j| {
+                    matches!(
+                        &classes[j],
+                        Class::Label(Pending { label: Some(l), .. })
+                        | Class::Inline(Pending { label: Some(l), .. }, _)
+                            if matches!(l.field, Field::Proposer | Field::Number | Field::Title)
+                    )
+                })
+                && lines[k..j].iter().all(|l| {
+                    letter::is_title_part(l.text) && letter::salutation(l.text, None).is_none()
+                })
+            {
+                for &l in &lines[k..j] {
+                    self.stray(l);
+                }
+                k = j;
+                continue;
+            }
             // After label lines, prose and then a reply heading on its own line (`提案答复`,
             // `答复意见`): the prose is the proposal's text, the letter follows the heading.
             if k > 0
@@ -897,7 +920,7 @@ mod tests {
         assert_eq!(r.assisting[0].text, "甲局、乙局");
         assert_eq!(r.reply[0].text, "李四委员:\n您好。");
         assert!(r.traditional || r.kind_hints.contains(&Kind::Proposal));
-        assert!(r.filer_hints.is_empty());
+        assert_eq!(r.filer_hints, vec![Kind::Proposal]);
     }
 
     #[test]

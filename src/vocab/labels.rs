@@ -99,6 +99,12 @@ static VOCABULARY: &[(&str, Field, Option<Kind>)] = &[
     ("内容", Field::Content, N),
     ("承办单位", Field::Units, N),
     ("办理单位", Field::Units, N),
+    ("承办部门", Field::Units, N),
+    // The unit that answers is the one that handled it (a Taiwan 答覆機關).
+    ("答复单位", Field::Units, N),
+    ("答复部门", Field::Units, N),
+    ("答复机关", Field::Units, N),
+    ("办复单位", Field::Units, N),
     ("主办", Field::Lead, N),
     ("主办单位", Field::Lead, N),
     ("主办部门", Field::Lead, N),
@@ -328,6 +334,10 @@ mod tests {
         ));
         assert_eq!(normalize("提案號"), ("提案号".into(), true));
         assert_eq!(lookup("案由").map(|l| l.field), Some(Field::Title));
+        assert_eq!(
+            lookup(&normalize("答覆機關").0).map(|l| l.field),
+            Some(Field::Units)
+        );
         assert_eq!(
             lookup(&normalize("承辦單位").0).map(|l| l.field),
             Some(Field::Units)
