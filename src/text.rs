@@ -141,7 +141,6 @@ impl Outline {
                 }
             }
         }
-        let mut closed = false;
         let mut from = cuts.last().copied().unwrap_or(0);
         if self.last.iter().all(Option::is_none) {
             // No outline: only a closing and signature at the end can be cut off.
@@ -155,15 +154,6 @@ impl Outline {
             let end = from + k + '。'.len_utf8();
             from = end;
             let rest = &t[end..];
-            if closed {
-                // Only the signing unit may follow the closing: up to a space or the end.
-                let unit = rest.split(char::is_whitespace).next().unwrap_or("");
-                if crate::vocab::letter::is_unit(unit) {
-                    cuts.push(end);
-                    break;
-                }
-                continue;
-            }
             if let Some(m) = marker(rest) {
                 if self.continues(&m) {
                     self.saw(&m);
@@ -174,11 +164,26 @@ impl Outline {
                 && thanks_the_reader(rest)
             {
                 cuts.push(end);
-                closed = true;
+                cuts.extend(unit_after_closing(rest).map(|at| end + at));
+                break;
             }
         }
         cuts
     }
+}
+
+/// Where the signing unit starts in a closing it was fused to: after one of the closing's
+/// sentence ends (`。`, `！`), the words up to a space or the end name a unit
+/// (`感谢您的支持！县民政局 2021年7月12日`).
+fn unit_after_closing(closing: &str) -> Option<usize> {
+    closing.char_indices().find_map(|(i, c)| {
+        if !matches!(c, '。' | '！' | '!') {
+            return None;
+        }
+        let at = i + c.len_utf8();
+        let unit = closing[at..].split(char::is_whitespace).next()?;
+        crate::vocab::letter::is_unit(unit).then_some(at)
+    })
 }
 
 fn split_line<'t>(line: &'t str, base: usize, out: &mut Vec<Para<'t>>) {
@@ -608,6 +613,28 @@ mod tests {
         assert_eq!(
             texts("一、已完成汰换。二、持续争取经费。"),
             vec!["一、已完成汰换。", "二、持续争取经费。"]
+        );
+        // A closing that ends in `！` with the signing unit right after it; several closing
+        // sentences before the unit.
+        assert_eq!(
+            texts("现答复如下：一、建立体系。二、加强队伍。感谢您的支持！县民政局 2021年7月12日"),
+            vec![
+                "现答复如下：",
+                "一、建立体系。",
+                "二、加强队伍。",
+                "感谢您的支持！",
+                "县民政局",
+                "2021年7月12日"
+            ]
+        );
+        assert_eq!(
+            texts("现答复如下：已完成。感谢您的关心。特此答复。县民政局 2021年7月12日"),
+            vec![
+                "现答复如下：已完成。",
+                "感谢您的关心。特此答复。",
+                "县民政局",
+                "2021年7月12日"
+            ]
         );
         // Text, not items: a list inside a sentence, a number out of sequence, a quantity,
         // an item outside any outline, a closing word in the middle of an item.
