@@ -16,7 +16,7 @@ use crate::fields;
 use crate::page::Page;
 use crate::record::{Kind, Located, Record, Reply, Source, Span};
 use crate::reply;
-use crate::vocab::{labels, letter, traditional};
+use crate::vocab::{self, labels, letter, traditional};
 
 /// A value as the input wrote it, where the record normalizes it away (a number cell `第号`,
 /// a unit list with an empty item, a label kept in `extra`), and where it was written.
@@ -299,7 +299,7 @@ fn assemble(
             .signature
             .as_ref()
             .and_then(|s| s.unit.as_deref())
-            .map(|u| u.lines().map(str::to_string).collect())
+            .map(|u| u.lines().flat_map(joint_units).collect())
             .unwrap_or_default();
         if units.lead.is_empty() && units.assisting.is_empty() {
             if letter.co_unit {
@@ -354,7 +354,18 @@ fn assemble(
         .get(fields::UNLABELED)
         .and_then(|v| v.lines().find(|l| REPLY_WORD.is_match(l)))
         .map(str::to_string);
-    record.number = record.number.take().or_else(|| {
+    // A number label among the letter's head lines (`建议编号：JY-2023-015`), kept in `extra`.
+    let labeled_number = record
+        .extra
+        .iter()
+        .find(|(k, v)| {
+            !v.trim().is_empty()
+                && labels::lookup(&labels::normalize(k).0)
+                    .is_some_and(|l| l.field == labels::Field::Number)
+        })
+        .map(|(_, v)| vocab::identifier(v))
+        .filter(|n| !n.is_empty());
+    record.number = record.number.take().or(labeled_number).or_else(|| {
         [
             &letter.letter_title,
             &page_title,
@@ -394,6 +405,24 @@ fn assemble(
         ],
     });
     (record, pieces)
+}
+
+/// The units of one signature line: several when a joint reply set them side by side with
+/// a wide gap (`市教育局    市卫生健康委员会`) and each is a unit, else the line. One space is
+/// no gap (`某市人民政府 办公室`).
+fn joint_units(line: &str) -> Vec<String> {
+    let parts: Vec<&str> = line
+        .trim()
+        .split("  ")
+        .flat_map(|p| p.split('\u{3000}'))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > 1 && parts.iter().all(|p| letter::is_unit(p)) {
+        parts.into_iter().map(str::to_string).collect()
+    } else {
+        vec![line.trim().to_string()]
+    }
 }
 
 /// A reply's name: what a page title cell says it is.
@@ -485,6 +514,20 @@ mod tests {
             title: Some("关于某事的建议"),
             texts: [None, None, None, opening],
         })
+    }
+
+    #[test]
+    fn a_joint_signature_names_each_unit() {
+        assert_eq!(
+            joint_units("市教育局          市卫生健康委员会"),
+            ["市教育局", "市卫生健康委员会"]
+        );
+        assert_eq!(
+            joint_units("市教育局\u{3000}\u{3000}市财政局"),
+            ["市教育局", "市财政局"]
+        );
+        assert_eq!(joint_units("某市人民政府 办公室"), ["某市人民政府 办公室"]);
+        assert_eq!(joint_units("  市教育局  "), ["市教育局"]);
     }
 
     #[test]

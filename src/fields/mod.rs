@@ -302,6 +302,18 @@ impl<'t> Walker<'t, '_> {
                 && lines[k..j].iter().all(|l| {
                     letter::is_title_part(l.text) && letter::salutation(l.text, None).is_none()
                 })
+                // A table of them, not a number line in a letter's head.
+                && classes[j..]
+                    .iter()
+                    .take_while(|c| {
+                        matches!(
+                            c,
+                            Class::Label(Pending { label: Some(_), .. })
+                                | Class::Inline(Pending { label: Some(_), .. }, _)
+                        )
+                    })
+                    .nth(1)
+                    .is_some()
             {
                 for &l in &lines[k..j] {
                     self.stray(l);

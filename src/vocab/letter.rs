@@ -477,6 +477,17 @@ pub fn contact(t: &str) -> Option<Vec<(ContactRole, Span)>> {
             out.push((ContactRole::Name, value));
         }
     }
+    // A bracket the trimming cut in half (`林晓（科长）` → `林晓（科长`) is closed again.
+    for (_, span) in &mut out {
+        let v = &t[span.clone()];
+        for (open, close) in [('（', '）'), ('(', ')')] {
+            if v.matches(open).count() > v.matches(close).count()
+                && t[span.end..].starts_with(close)
+            {
+                span.end += close.len_utf8();
+            }
+        }
+    }
     (!out.is_empty()).then_some(out)
 }
 
@@ -551,7 +562,15 @@ pub fn is_note(t: &str) -> bool {
 }
 
 /// Labels of the copy-to line.
-pub const CC_LABELS: &[&str] = &["抄送", "抄报", "抄報"];
+pub const CC_LABELS: &[&str] = &[
+    "抄送",
+    "抄报",
+    "抄報",
+    "抄送单位",
+    "抄送單位",
+    "抄报单位",
+    "抄報單位",
+];
 
 static CC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^(?:{})\s*[:：]\s*", spaced(CC_LABELS))).unwrap());
@@ -1218,6 +1237,12 @@ mod tests {
             vec![(false, "孙七"), (true, "0513-86543210")]
         );
         assert_eq!(contact("我们联系人：不在开头"), None);
+        // A post in brackets after the name stays whole.
+        let t = "承办人：林晓（科长）；电话：0595-28881234";
+        assert_eq!(
+            texts(t, &contact(t).unwrap()),
+            vec![(false, "林晓（科长）"), (true, "0595-28881234")]
+        );
         // crawls' colons, masked phones, units before the person
         let t = "联系电话;132******6473";
         assert_eq!(

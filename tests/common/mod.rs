@@ -266,7 +266,15 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                     for key in keys {
                         rest = rest.replace(key.as_str(), "");
                     }
-                    for w in FRAME_LISTS.iter().flat_map(|l| l.iter()).chain(FRAME_WORDS) {
+                    // Longest first, as the keys: `抄送` inside `抄送单位` would leave `单位`.
+                    let mut words: Vec<&str> = FRAME_LISTS
+                        .iter()
+                        .flat_map(|l| l.iter())
+                        .chain(FRAME_WORDS)
+                        .copied()
+                        .collect();
+                    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+                    for w in words {
                         rest = rest.replace(w, "");
                     }
                     assert!(
