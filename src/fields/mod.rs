@@ -810,7 +810,9 @@ pub fn proposers(p: &str) -> Vec<String> {
                 },
                 None => item,
             };
-            (!name.is_empty()).then(|| name.to_string())
+            // `各位委员`, `各位代表`: everyone addressed, no one named.
+            (!name.is_empty() && !matches!(name, "各位" | "诸位" | "諸位"))
+                .then(|| name.to_string())
         })
         .collect()
 }
@@ -913,6 +915,7 @@ mod tests {
             ("Sayun Watan 莎韻瓦旦", &["Sayun Watan 莎韻瓦旦"]),
             ("林黃美玉議員", &["林黃美玉"]),
             ("致公党", &["致公党"]),
+            ("各位委员", &[]),
         ];
         for (p, want) in cases {
             assert_eq!(proposers(p), *want, "{p}");
