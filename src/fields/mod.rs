@@ -123,6 +123,16 @@ enum Class<'t> {
     Text,
 }
 
+impl Class<'_> {
+    /// The known label a label cell or line opens with (with or without its value).
+    fn known(&self) -> Option<Label> {
+        match self {
+            Class::Label(p) | Class::Inline(p, _) => p.label,
+            Class::Text => None,
+        }
+    }
+}
+
 /// Where the last value went, so that a stray cell right after it can join it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {
@@ -292,12 +302,9 @@ impl<'t> Walker<'t, '_> {
             if self.pending.is_none()
                 && self.cur.reply.is_empty()
                 && let Some(j) = (k + 1..lines.len().min(k + 4)).find(|&j| {
-                    matches!(
-                        &classes[j],
-                        Class::Label(Pending { label: Some(l), .. })
-                        | Class::Inline(Pending { label: Some(l), .. }, _)
-                            if matches!(l.field, Field::Proposer | Field::Number | Field::Title)
-                    )
+                    classes[j].known().is_some_and(|l| {
+                        matches!(l.field, Field::Proposer | Field::Number | Field::Title)
+                    })
                 })
                 && lines[k..j].iter().all(|l| {
                     letter::is_title_part(l.text) && letter::salutation(l.text, None).is_none()
@@ -305,13 +312,7 @@ impl<'t> Walker<'t, '_> {
                 // A table of them, not a number line in a letter's head.
                 && classes[j..]
                     .iter()
-                    .take_while(|c| {
-                        matches!(
-                            c,
-                            Class::Label(Pending { label: Some(_), .. })
-                                | Class::Inline(Pending { label: Some(_), .. }, _)
-                        )
-                    })
+                    .take_while(|c| c.known().is_some())
                     .nth(1)
                     .is_some()
             {
@@ -328,11 +329,9 @@ impl<'t> Walker<'t, '_> {
                 && self.cur.content.is_empty()
                 && !letter::starts_letter(line.text, next)
                 && let Some(j) = (k + 1..lines.len()).find(|&j| {
-                    !lines[j].text.contains([':', '：'])
-                        && matches!(
-                            &classes[j],
-                            Class::Label(Pending { label: Some(l), .. }) if l.field == Field::Reply
-                        )
+                    matches!(&classes[j], Class::Label(_))
+                        && !lines[j].text.contains([':', '：'])
+                        && classes[j].known().is_some_and(|l| l.field == Field::Reply)
                 })
                 && j + 1 < lines.len()
                 && !lines[k..j]
