@@ -45,7 +45,8 @@ pub struct Origin {
     /// Each unit list as written (unit, lead, co-unit cells in that order), to find empty
     /// items that the output drops.
     pub unit_lists: Vec<Written>,
-    /// The labels of cells kept in `extra`, as written, each at its label.
+    /// The labels of cells kept in `extra`, as written, each placed at its value (at the
+    /// record's start when the value is empty).
     pub labels: Vec<Written>,
 }
 
