@@ -58,6 +58,26 @@ impl Found<'_> {
             .map(|at| within.start + at..within.start + at + needle.len())
     }
 
+    /// The first place of `needle` inside `within` with whitespace in the text aside: a number
+    /// a crawl spaced out (`第2 0 1号`). For short values: each place of the first character
+    /// is tried.
+    fn find_loose(&self, needle: &str, within: Range<usize>) -> Option<Range<usize>> {
+        let hay = self.text.get(within.clone())?;
+        let want: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
+        let first = *want.first()?;
+        hay.char_indices()
+            .filter(|&(_, c)| c == first)
+            .find_map(|(i, _)| {
+                let mut got = hay[i..].char_indices().filter(|(_, c)| !c.is_whitespace());
+                let mut end = i;
+                for &w in &want {
+                    let (j, c) = got.next().filter(|&(_, c)| c == w)?;
+                    end = i + j + c.len_utf8();
+                }
+                Some(within.start + i..within.start + end)
+            })
+    }
+
     /// Each item found in turn inside `ranges` (a list written in one or more cells, read in
     /// order), else in the record's text.
     fn items(&mut self, path: &str, items: &[String], ranges: &[Range<usize>]) {
@@ -178,7 +198,8 @@ pub(super) fn locate(
             .number
             .filter(|v| vocab::identifier(v.text) == *n)
             .map(|v| trimmed(&v))
-            .or_else(|| f.place(n, &[]));
+            .or_else(|| f.place(n, &[]))
+            .or_else(|| f.find_loose(n, f.region.clone()));
         f.put("number", at.into_iter().collect());
     }
     if let Some(t) = &record.title {
