@@ -68,8 +68,8 @@ pub struct Config {
     /// Which reader an input goes to (by default told from its name and bytes).
     pub input_format: InputFormat,
     /// Whether each record's [`Origin`] is filled in, down to where every stretch of the reply
-    /// went (on by default). `validate` needs it (with `record_spans`) to place its
-    /// diagnostics; a conversion that only writes records can turn it off and save the work.
+    /// went (on by default). `validate` needs it to place its diagnostics; a conversion that
+    /// only writes records can turn it off and save the work.
     pub origin: bool,
     /// Whether each record carries the `spans` field: where each of its values was read
     /// (`extract --spans`; off by default, so output stays as it was).

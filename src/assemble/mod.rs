@@ -16,7 +16,7 @@ use crate::fields;
 use crate::page::Page;
 use crate::record::{Kind, Located, Record, Reply, Source, Span};
 use crate::reply;
-use crate::vocab::{self, labels, letter, traditional};
+use crate::vocab::{labels, letter, traditional};
 
 /// A value as the input wrote it, where the record normalizes it away (a number cell `第号`,
 /// a unit list with an empty item, a label kept in `extra`), and where it was written.
@@ -355,18 +355,7 @@ fn assemble(
         .get(fields::UNLABELED)
         .and_then(|v| v.lines().find(|l| REPLY_WORD.is_match(l)))
         .map(str::to_string);
-    // A number label among the letter's head lines (`建议编号：JY-2023-015`), kept in `extra`.
-    let labeled_number = record
-        .extra
-        .iter()
-        .find(|(k, v)| {
-            !v.trim().is_empty()
-                && labels::lookup(&labels::normalize(k).0)
-                    .is_some_and(|l| l.field == labels::Field::Number)
-        })
-        .map(|(_, v)| vocab::identifier(v))
-        .filter(|n| !n.is_empty());
-    record.number = record.number.take().or(labeled_number).or_else(|| {
+    record.number = record.number.take().or(letter.number.take()).or_else(|| {
         [
             &letter.letter_title,
             &page_title,
@@ -442,6 +431,11 @@ struct KindEvidence<'a> {
     texts: [Option<&'a str>; 4],
 }
 
+/// The kind word of a `NAMED` match (`提案的答复`, `第12号建议`), when it names one.
+fn kind_word<'t>(c: &regex::Captures<'t>) -> Option<&'t str> {
+    c.get(1).or(c.get(2)).map(|m| m.as_str())
+}
+
 /// 提案 vs 建议: labels that name the record first (提案号, 建议内容); then the text calling it
 /// a 提案 (whoever filed it: a party congress's delegates file 提案 too); then who filed it
 /// (委员 / 政协 vs 代表 / 人大, by label or name); then what the session, page title or reply
@@ -462,8 +456,7 @@ fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
     };
     let named = |t: &str| -> Option<Kind> {
         let c = NAMED.captures(t)?;
-        let word = c.get(1).or(c.get(2)).map(|m| m.as_str());
-        match (word, c.get(3), c.get(4)) {
+        match (kind_word(&c), c.get(3), c.get(4)) {
             (Some("提案"), _, _) | (None, Some(_), _) => Some(Kind::Proposal),
             (Some(_), _, _) | (None, None, Some(_)) => Some(Kind::Suggestion),
             _ => None,
@@ -472,7 +465,7 @@ fn infer_kind(e: &KindEvidence<'_>) -> Option<Kind> {
     let calls_it_a_proposal = |t: &str| {
         NAMED
             .captures_iter(t)
-            .any(|c| c.get(1).or(c.get(2)).is_some_and(|m| m.as_str() == "提案"))
+            .any(|c| kind_word(&c) == Some("提案"))
     };
 
     if let Some(k) = unanimous(e.hints) {

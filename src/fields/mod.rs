@@ -185,13 +185,16 @@ fn content_is_the_reply(r: &RawRecord<'_>) -> bool {
         return false;
     }
     let head = vocab::head(only.text, 4096);
-    let paras = text::paragraphs(head, 0);
-    letter::OPENING.is_match(head)
-        && paras
-            .iter()
-            .take(letter::HEAD_LIMIT)
-            .enumerate()
-            .any(|(k, p)| letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some())
+    letter::OPENING.is_match(head) && salutation_near_top(&text::paragraphs(head, 0))
+}
+
+/// A salutation among the first paragraphs a letter's head may take.
+fn salutation_near_top(paras: &[Para<'_>]) -> bool {
+    paras
+        .iter()
+        .take(letter::HEAD_LIMIT)
+        .enumerate()
+        .any(|(k, p)| letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some())
 }
 
 struct Walker<'t, 'd> {
@@ -269,8 +272,7 @@ impl<'t> Walker<'t, '_> {
         // Known labels, and short `label:value` rows of labels propex does not know
         // (`交办日期:…`, `反馈时间:`) that sit among them.
         let is_label_line = |l: Cell<'_>, class: &Class<'_>| match class {
-            Class::Label(Pending { label: Some(_), .. })
-            | Class::Inline(Pending { label: Some(_), .. }, _) => true,
+            _ if class.known().is_some() => true,
             // A salutation (`某某代表:`) looks like one too, and is not.
             Class::Label(_) => letter::salutation(l.text, None).is_none(),
             Class::Inline(_, v) => {
@@ -654,11 +656,8 @@ pub fn looks_like_letter(t: &str) -> bool {
         || paras
             .iter()
             .take(letter::HEAD_LIMIT)
-            .enumerate()
-            .any(|(k, p)| {
-                letter::is_title_end(p.text)
-                    || letter::salutation(p.text, paras.get(k + 1).map(|n| n.text)).is_some()
-            })
+            .any(|p| letter::is_title_end(p.text))
+        || salutation_near_top(&paras)
 }
 
 /// What a record's table says: the record as far as its cells fill it, and what the later

@@ -110,6 +110,9 @@ pub struct Parsed {
     /// The letter's own title line(s), joined: `关于…第150号提案的答复`.
     pub letter_title: Option<String>,
     pub doc_number: Option<String>,
+    /// A number label among the head lines (`建议编号：JY-2023-015`), as an identifier; the line
+    /// itself stays in `extra`.
+    pub number: Option<String>,
     pub category: Option<String>,
     /// Letter lines with no field of their own (邮政编码, 领导签字, 类别说明, 落款日期 …).
     pub extra: Vec<(String, String)>,
@@ -339,6 +342,10 @@ fn head<'t>(
             if field == crate::vocab::labels::Field::DocNumber && !value.is_empty() {
                 doc_number(parsed, pieces, p, value);
             } else {
+                if field == crate::vocab::labels::Field::Number && parsed.number.is_none() {
+                    parsed.number =
+                        Some(vocab::identifier(&t[value.clone()])).filter(|n| !n.is_empty());
+                }
                 keep_labeled(p, label, value, parsed, pieces);
             }
         } else {
