@@ -246,6 +246,20 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
             let parsed = propex::date::parse(&dates, &propex::date::Era::Roc).unwrap();
             assert_eq!(Some(parsed.to_string()), sig.date, "{what}: signature date");
         }
+        // What a frame piece may hold: a label whose value is kept in `extra` under it (its key
+        // there), then the library's foot labels and the frame words. Keys first, and each list
+        // longest first: a shorter key or word inside one (`内容` in `答复内容`, `抄送` in
+        // `抄送单位`) would break it up.
+        let mut keys: Vec<&str> = r.extra.keys().map(String::as_str).collect();
+        keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        let mut words: Vec<&str> = FRAME_LISTS
+            .iter()
+            .flat_map(|l| l.iter())
+            .chain(FRAME_WORDS)
+            .copied()
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let frame: Vec<&str> = keys.into_iter().chain(words).collect();
         for p in &pieces {
             let t = piece_text(p);
             match &p.part {
@@ -258,23 +272,7 @@ pub fn assert_nothing_lost(what: &str, x: &propex::Extraction) {
                 ),
                 Part::Frame => {
                     let mut rest: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-                    // A label whose value is kept in `extra` under it is its key there. Keys go
-                    // first and longest first: a shorter key or frame word inside one (`内容` in
-                    // `答复内容`) would break it up.
-                    let mut keys: Vec<&String> = r.extra.keys().collect();
-                    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-                    for key in keys {
-                        rest = rest.replace(key.as_str(), "");
-                    }
-                    // Longest first, as the keys: `抄送` inside `抄送单位` would leave `单位`.
-                    let mut words: Vec<&str> = FRAME_LISTS
-                        .iter()
-                        .flat_map(|l| l.iter())
-                        .chain(FRAME_WORDS)
-                        .copied()
-                        .collect();
-                    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-                    for w in words {
+                    for w in &frame {
                         rest = rest.replace(w, "");
                     }
                     assert!(
